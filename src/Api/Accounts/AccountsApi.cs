@@ -1,0 +1,73 @@
+using Chat.Api.Auth;
+using Chat.Domain.Accounts;
+using Chat.Domain.Errors;
+using Chat.Domain.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+
+namespace Chat.Api.Accounts;
+
+/// <summary>Registration and sign-in: POST /api/accounts and POST /api/tokens.</summary>
+public static class AccountsApi
+{
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 128;
+
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Accounts").AllowAnonymous();
+        api.MapPost("/accounts", CreateAccountAsync).WithName("CreateAccount");
+        api.MapPost("/tokens", CreateTokenAsync).WithName("CreateToken");
+        return app;
+    }
+
+    public static async Task<Results<Created<AccountCreatedResponse>, ProblemHttpResult>> CreateAccountAsync(
+        CredentialsRequest? request, IAccountStore accounts, IPasswordHasher<string> hasher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { } problem)
+        {
+            return problem;
+        }
+
+        var hash = hasher.HashPassword(request!.UserId!, request.Password!);
+        return await accounts.CreateAsync(request.UserId!, hash, time.GetUtcNow(), cancellationToken)
+            ? TypedResults.Created($"/api/accounts/{request.UserId}", new AccountCreatedResponse(request.UserId!))
+            : ApiProblems.Of(ChatErrorCode.Conflict, StatusCodes.Status409Conflict, $"user id '{request.UserId}' is taken.");
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> CreateTokenAsync(
+        CredentialsRequest? request, IAccountStore accounts, IPasswordHasher<string> hasher, TokenIssuer tokens, CancellationToken cancellationToken)
+    {
+        if (request is null || string.IsNullOrEmpty(request.UserId) || string.IsNullOrEmpty(request.Password))
+        {
+            return ApiProblems.Invalid("'userId' and 'password' are required.");
+        }
+
+        var hash = UserId.IsValid(request.UserId) ? await accounts.GetPasswordHashAsync(request.UserId, cancellationToken) : null;
+        var verified = hash is not null && hasher.VerifyHashedPassword(request.UserId, hash, request.Password) != PasswordVerificationResult.Failed;
+        if (!verified)
+        {
+            return ApiProblems.Of(ChatErrorCode.Forbidden, StatusCodes.Status401Unauthorized, "wrong user id or password.");
+        }
+
+        var (token, expiresAt) = tokens.Issue(request.UserId);
+        return TypedResults.Ok(new TokenResponse(token, expiresAt));
+    }
+
+    private static ProblemHttpResult? Validate(CredentialsRequest? request)
+    {
+        if (request is null)
+        {
+            return ApiProblems.Invalid("a JSON body with 'userId' and 'password' is required.");
+        }
+
+        if (!UserId.IsValid(request.UserId))
+        {
+            return ApiProblems.Invalid($"'userId' must match {UserId.Pattern}.");
+        }
+
+        return request.Password is null || request.Password.Length < MinPasswordLength || request.Password.Length > MaxPasswordLength
+            ? ApiProblems.Invalid($"'password' must be {MinPasswordLength} to {MaxPasswordLength} characters.")
+            : null;
+    }
+}

@@ -1,0 +1,39 @@
+using Chat.Domain.Messaging;
+using Chat.Domain.Workers;
+using Chat.Hubs.Chat;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Api.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string MailboxPoolSection = "WorkerPools:Mailbox";
+
+    /// <summary>The delivery protocol: the mailbox worker pool, the mailbox service and the expiry sweeper.</summary>
+    public static IHostApplicationBuilder AddChatMessaging(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MessagingOptions>>().Value);
+        services.AddOptions<WorkerPoolOptions>(MailboxPoolSection).BindConfiguration(MailboxPoolSection);
+
+        services.AddSingleton<WorkerPoolMetrics>();
+        services.AddSingleton<IEnvelopeNotifier, SignalREnvelopeNotifier>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<WorkerPoolOptions>>().Get(MailboxPoolSection);
+            options.Name = "mailbox";
+            var store = sp.GetRequiredService<IMailboxStore>();
+            var notifier = sp.GetRequiredService<IEnvelopeNotifier>();
+            return new KeyedWorkerPool<MailboxOperation, MailboxResult>(
+                options,
+                _ => new MailboxWorkerHandler(store, notifier),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<WorkerPoolMetrics>());
+        });
+        services.AddSingleton<MailboxService>();
+        services.AddSingleton<ExpirySweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpirySweeper>());
+        return builder;
+    }
+}

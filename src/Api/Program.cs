@@ -1,0 +1,45 @@
+using Chat.Api.Accounts;
+using Chat.Api.Auth;
+using Chat.Api.Health;
+using Chat.Api.Hosting;
+using Chat.Api.Messaging;
+using Chat.Api.Realtime;
+using Chat.Hubs.Chat;
+using Chat.Infrastructure.Storage;
+using Serilog;
+
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddChatHosting();
+    builder.Services.AddChatStorage(builder.Configuration);
+    builder.AddChatAuth();
+    builder.AddChatMessaging();
+    builder.AddChatRealtime();
+    builder.AddChatHealth();
+
+    var app = builder.Build();
+    if (await app.RunMigrationsAsync(args))
+    {
+        return 0;
+    }
+
+    app.UseChatHosting();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.MapChatHealth();
+    app.MapAccountsApi();
+    app.MapHub<ChatHub>(ChatHub.Path);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is not HostAbortedException)
+{
+    Log.Fatal(e, "Server terminated unexpectedly");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

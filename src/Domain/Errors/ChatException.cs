@@ -1,0 +1,41 @@
+namespace Chat.Domain.Errors;
+
+/// <summary>
+/// An expected failure whose message is fit for the client. Its <see cref="Exception.Message"/> always
+/// starts with the stable wire code ("not_found: ..."), so hubs and endpoints can pass it on unchanged.
+/// </summary>
+public sealed class ChatException : Exception
+{
+    public ChatException(ChatErrorCode code, string detail)
+        : base($"{code.ToWire()}: {detail}")
+    {
+        Code = code;
+        Detail = detail;
+    }
+
+    public ChatException(ChatErrorCode code, string detail, Exception inner)
+        : base($"{code.ToWire()}: {detail}", inner)
+    {
+        Code = code;
+        Detail = detail;
+    }
+
+    public ChatErrorCode Code { get; }
+
+    public string Detail { get; }
+
+    /// <summary>For overloaded and rate_limited: how long the client should wait before retrying.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static ChatException Invalid(string detail) => new(ChatErrorCode.InvalidRequest, detail);
+
+    public static ChatException NotFound(string detail) => new(ChatErrorCode.NotFound, detail);
+
+    public static ChatException Forbidden(string detail) => new(ChatErrorCode.Forbidden, detail);
+
+    public static ChatException Unavailable(string detail, Exception? inner = null) =>
+        inner is null ? new(ChatErrorCode.Unavailable, detail) : new(ChatErrorCode.Unavailable, detail, inner);
+
+    public static ChatException Overloaded(string detail, TimeSpan retryAfter) =>
+        new(ChatErrorCode.Overloaded, detail) { RetryAfter = retryAfter };
+}

@@ -1,0 +1,22 @@
+namespace Chat.Domain.Messaging;
+
+/// <summary>
+/// The durable mailboxes: the truth of what is pending. Writes happen inside a
+/// <see cref="IMailboxTransaction"/> so a worker can commit several requests at once (group commit).
+/// </summary>
+public interface IMailboxStore
+{
+    Task<IMailboxTransaction> BeginAsync(CancellationToken cancellationToken);
+
+    /// <summary>Envelopes of <paramref name="userId"/> after <paramref name="afterSeq"/>, in seq order, unexpired at <paramref name="now"/>.</summary>
+    Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes at most <paramref name="batchSize"/> envelopes and dedup records that expired before <paramref name="now"/>.</summary>
+    Task<int> SweepExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
+
+    Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task PingAsync(CancellationToken cancellationToken);
+}
+
+public sealed record MailboxStats(bool Exists, long PendingCount, DateTimeOffset? OldestPendingAt, long LastSeq);

@@ -1,0 +1,103 @@
+using System.Text;
+using Chat.Domain.Errors;
+using Chat.Domain.Identity;
+using Chat.Domain.Workers;
+
+namespace Chat.Domain.Messaging;
+
+/// <summary>
+/// The delivery protocol: validates requests and routes every mailbox write to the worker of the mailbox
+/// it changes, so one mailbox's writes are serialised on one node without locks.
+/// </summary>
+public sealed class MailboxService(
+    IMailboxStore store,
+    KeyedWorkerPool<MailboxOperation, MailboxResult> pool,
+    MessagingOptions options,
+    TimeProvider timeProvider)
+{
+    public async Task<SendResult> SendAsync(string senderId, string? clientMessageId, string? to, string? payload, int? ttlSeconds, CancellationToken cancellationToken)
+    {
+        ValidateClientMessageId(clientMessageId);
+        if (!UserId.IsValid(to))
+        {
+            throw ChatException.Invalid("'to' must be a user id matching " + UserId.Pattern + ".");
+        }
+
+        ValidatePayload(payload);
+        var now = timeProvider.GetUtcNow();
+        var expiresAt = ExpiryFor(now, ttlSeconds);
+        var command = new SendCommand(senderId, clientMessageId, to, payload, Guid.CreateVersion7(now), now, expiresAt, now + options.MaxAge);
+
+        var result = await pool.SubmitAsync(to, new SendOperation(command), expiresAt, cancellationToken);
+        var outcome = result.Send!;
+        return outcome.Status == SendStatus.UnknownRecipient
+            ? throw ChatException.NotFound($"no user '{to}'.")
+            : new SendResult(outcome.MessageId, outcome.ServerTimestamp);
+    }
+
+    public Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        if (afterSeq < 0)
+        {
+            throw ChatException.Invalid("'afterSeq' must be zero or more.");
+        }
+
+        if (limit < 1 || limit > options.MaxFetchLimit)
+        {
+            throw ChatException.Invalid($"'limit' must be between 1 and {options.MaxFetchLimit}.");
+        }
+
+        return store.FetchPendingAsync(userId, afterSeq, limit, timeProvider.GetUtcNow(), cancellationToken);
+    }
+
+    public async Task<int> AckAsync(string userId, long upToSeq, CancellationToken cancellationToken)
+    {
+        if (upToSeq < 1)
+        {
+            throw ChatException.Invalid("'upToSeq' must be 1 or more.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var result = await pool.SubmitAsync(userId, new AckOperation(userId, upToSeq, now, now + options.MaxAge), null, cancellationToken);
+        return result.Ack!.Removed;
+    }
+
+    internal DateTimeOffset ExpiryFor(DateTimeOffset now, int? ttlSeconds)
+    {
+        var maxAge = options.MaxAge;
+        if (ttlSeconds is null)
+        {
+            return now + maxAge;
+        }
+
+        if (ttlSeconds < 1)
+        {
+            throw ChatException.Invalid("'ttlSeconds' must be 1 or more.");
+        }
+
+        var ttl = TimeSpan.FromSeconds(ttlSeconds.Value);
+        return now + (ttl < maxAge ? ttl : maxAge);
+    }
+
+    private void ValidateClientMessageId([System.Diagnostics.CodeAnalysis.NotNull] string? clientMessageId)
+    {
+        if (string.IsNullOrWhiteSpace(clientMessageId) || clientMessageId.Length > options.MaxClientMessageIdLength)
+        {
+            throw ChatException.Invalid($"'clientMessageId' is required, at most {options.MaxClientMessageIdLength} characters.");
+        }
+    }
+
+    private void ValidatePayload([System.Diagnostics.CodeAnalysis.NotNull] string? payload)
+    {
+        if (payload is null)
+        {
+            throw ChatException.Invalid("'payload' is required.");
+        }
+
+        // Cheap upper bound first: a UTF-8 byte count is at most 3 bytes per UTF-16 char.
+        if (payload.Length * 3L > options.MaxPayloadBytes && Encoding.UTF8.GetByteCount(payload) > options.MaxPayloadBytes)
+        {
+            throw new ChatException(ChatErrorCode.PayloadTooLarge, $"payload exceeds {options.MaxPayloadBytes} bytes.");
+        }
+    }
+}

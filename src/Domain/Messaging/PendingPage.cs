@@ -1,0 +1,3 @@
+namespace Chat.Domain.Messaging;
+
+public sealed record PendingPage(IReadOnlyList<Envelope> Envelopes, bool HasMore);

@@ -1,0 +1,42 @@
+using Chat.Domain.Errors;
+using Chat.Domain.Messaging;
+using Chat.Hubs.Contracts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Hubs.Chat;
+
+/// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
+[Authorize]
+public sealed class ChatHub(MailboxService mailboxes) : Hub<IChatClient>
+{
+    public const string Path = "/hubs/chat";
+
+    private string CurrentUser => Context.UserIdentifier ?? throw ChatException.Forbidden("no user on this connection.");
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentUser), Context.ConnectionAborted);
+        await base.OnConnectedAsync();
+    }
+
+    public async Task<SendMessageResponse> SendMessage(SendMessageRequest request)
+    {
+        var input = request ?? throw ChatException.Invalid("a request body is required.");
+        var result = await mailboxes.SendAsync(CurrentUser, input.ClientMessageId, input.To, input.Payload, input.TtlSeconds, Context.ConnectionAborted);
+        return new SendMessageResponse { MessageId = result.MessageId, ServerTimestamp = result.ServerTimestamp.ToUnixTimeMilliseconds() };
+    }
+
+    public async Task<FetchPendingResponse> FetchPending(FetchPendingRequest request)
+    {
+        var input = request ?? throw ChatException.Invalid("a request body is required.");
+        var page = await mailboxes.FetchPendingAsync(CurrentUser, input.AfterSeq, input.Limit, Context.ConnectionAborted);
+        return new FetchPendingResponse { Envelopes = page.Envelopes.Select(EnvelopeDto.Of).ToList(), HasMore = page.HasMore };
+    }
+
+    public Task<int> Ack(AckRequest request)
+    {
+        var input = request ?? throw ChatException.Invalid("a request body is required.");
+        return mailboxes.AckAsync(CurrentUser, input.UpToSeq, Context.ConnectionAborted);
+    }
+}

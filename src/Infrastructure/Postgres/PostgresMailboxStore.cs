@@ -1,0 +1,98 @@
+using Chat.Domain.Messaging;
+using Dapper;
+using Npgsql;
+
+namespace Chat.Infrastructure.Postgres;
+
+/// <summary>
+/// Mailboxes on PostgreSQL (Citus-ready). Every statement filters on the distribution column user_id,
+/// so each one routes to a single shard.
+/// </summary>
+public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource) : IMailboxStore
+{
+    private const string FetchSql = """
+        SELECT seq, message_id AS MessageId, kind, sender_id AS SenderId, group_id AS GroupId, payload, sent_at AS SentAt
+        FROM envelopes
+        WHERE user_id = @UserId AND seq > @AfterSeq AND expires_at > @Now
+        ORDER BY seq
+        LIMIT @Take
+        """;
+
+    private const string StatsSql = """
+        SELECT (SELECT last_seq FROM mailboxes WHERE user_id = @UserId) AS last_seq,
+               count(*) AS pending,
+               min(sent_at) AS oldest
+        FROM envelopes
+        WHERE user_id = @UserId AND expires_at > @Now
+        """;
+
+    // Bounded batches; the subqueries are planned first, so this also runs on a Citus cluster.
+    private const string SweepEnvelopesSql = """
+        DELETE FROM envelopes e
+        USING (SELECT user_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch) old
+        WHERE e.user_id = old.user_id AND e.seq = old.seq
+        """;
+
+    private const string SweepDedupSql = """
+        DELETE FROM message_dedup d
+        USING (SELECT user_id, sender_id, client_message_id FROM message_dedup WHERE expires_at <= @Now LIMIT @Batch) old
+        WHERE d.user_id = old.user_id AND d.sender_id = old.sender_id AND d.client_message_id = old.client_message_id
+        """;
+
+    public async Task<IMailboxTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            return new PostgresMailboxTransaction(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PostgresEnvelopeRow>(new CommandDefinition(
+            FetchSql, new { UserId = userId, AfterSeq = afterSeq, Now = now, Take = limit + 1 }, cancellationToken: cancellationToken));
+        var envelopes = rows.Select(r => r.ToEnvelope()).ToList();
+        var hasMore = envelopes.Count > limit;
+        if (hasMore)
+        {
+            envelopes.RemoveAt(envelopes.Count - 1);
+        }
+
+        return new PendingPage(envelopes, hasMore);
+    }
+
+    public async Task<int> SweepExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var args = new { Now = now, Batch = batchSize };
+        var envelopes = await connection.ExecuteAsync(new CommandDefinition(SweepEnvelopesSql, args, cancellationToken: cancellationToken));
+        var dedup = await connection.ExecuteAsync(new CommandDefinition(SweepDedupSql, args, cancellationToken: cancellationToken));
+        return envelopes + dedup;
+    }
+
+    public async Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<(long? LastSeq, long Pending, DateTime? Oldest)>(new CommandDefinition(
+            StatsSql, new { UserId = userId, Now = now }, cancellationToken: cancellationToken));
+        return new MailboxStats(
+            row.LastSeq is not null,
+            row.Pending,
+            row.Oldest is { } oldest ? new DateTimeOffset(oldest, TimeSpan.Zero) : null,
+            row.LastSeq ?? 0);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,118 @@
+using Chat.Domain.Messaging;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Infrastructure.Sqlite;
+
+internal sealed class SqliteMailboxTransaction(SqliteConnection connection, SqliteTransaction transaction) : IMailboxTransaction
+{
+    private const string ClaimSql = """
+        INSERT INTO message_dedup (user_id, sender_id, client_message_id, message_id, sent_at, expires_at)
+        VALUES (@RecipientId, @SenderId, @ClientMessageId, @MessageId, @SentAt, @DedupExpiresAt)
+        ON CONFLICT (user_id, sender_id, client_message_id) DO NOTHING
+        RETURNING message_id
+        """;
+
+    private const string FirstResultSql = """
+        SELECT message_id AS MessageId, sent_at AS SentAt FROM message_dedup
+        WHERE user_id = @RecipientId AND sender_id = @SenderId AND client_message_id = @ClientMessageId
+        """;
+
+    private const string NextSeqSql = "UPDATE mailboxes SET last_seq = last_seq + @Count WHERE user_id = @UserId RETURNING last_seq";
+
+    private const string InsertSql = """
+        INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
+        VALUES (@UserId, @Seq, @MessageId, @Kind, @SenderId, NULL, @Payload, @SentAt, @ExpiresAt)
+        """;
+
+    private const string DeleteAckedSql = """
+        DELETE FROM envelopes WHERE user_id = @UserId AND seq <= @UpToSeq
+        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId
+        """;
+
+    public async Task<SendOutcome> AppendMessageAsync(SendCommand command, CancellationToken cancellationToken)
+    {
+        var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT 1 FROM mailboxes WHERE user_id = @UserId", new { UserId = command.RecipientId }, transaction, cancellationToken: cancellationToken));
+        if (exists is null)
+        {
+            return SendOutcome.Unknown;
+        }
+
+        var keys = new
+        {
+            command.RecipientId,
+            command.SenderId,
+            command.ClientMessageId,
+            MessageId = command.MessageId.ToString(),
+            SentAt = UnixTime.ToMs(command.SentAt),
+            DedupExpiresAt = UnixTime.ToMs(command.DedupExpiresAt),
+        };
+        var claimed = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(ClaimSql, keys, transaction, cancellationToken: cancellationToken));
+        if (claimed is null)
+        {
+            var first = await connection.QuerySingleAsync<(string MessageId, long SentAt)>(
+                new CommandDefinition(FirstResultSql, keys, transaction, cancellationToken: cancellationToken));
+            return new SendOutcome(SendStatus.Duplicate, Guid.Parse(first.MessageId), UnixTime.FromMs(first.SentAt), null);
+        }
+
+        var seq = await ReserveAsync(command.RecipientId, 1, cancellationToken) ?? throw new InvalidOperationException("mailbox vanished inside a transaction");
+        await InsertAsync(command.RecipientId, seq, command.MessageId, EnvelopeKind.Message, command.SenderId, command.Payload, command.SentAt, command.ExpiresAt, cancellationToken);
+        var envelope = new Envelope(seq, command.MessageId, EnvelopeKind.Message, command.SenderId, null, command.Payload, command.SentAt);
+        return new SendOutcome(SendStatus.Stored, command.MessageId, command.SentAt, envelope);
+    }
+
+    public async Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
+    {
+        var removed = (await connection.QueryAsync<(long Kind, string MessageId, string SenderId)>(new CommandDefinition(
+            DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq }, transaction, cancellationToken: cancellationToken))).AsList();
+        var receipts = new List<AddressedEnvelope>();
+        foreach (var group in removed.Where(r => r.Kind == (long)EnvelopeKind.Message)
+                     .GroupBy(r => r.SenderId, StringComparer.Ordinal)
+                     .OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var messageIds = group.Select(r => Guid.Parse(r.MessageId)).ToArray();
+            if (await ReserveAsync(group.Key, messageIds.Length, cancellationToken) is not { } lastSeq)
+            {
+                continue; // The sender's account is gone: nobody to tell.
+            }
+
+            for (var i = 0; i < messageIds.Length; i++)
+            {
+                var seq = lastSeq - messageIds.Length + 1 + i;
+                await InsertAsync(group.Key, seq, messageIds[i], EnvelopeKind.Delivered, userId, null, now, receiptExpiresAt, cancellationToken);
+                receipts.Add(new AddressedEnvelope(group.Key, new Envelope(seq, messageIds[i], EnvelopeKind.Delivered, userId, null, null, now)));
+            }
+        }
+
+        return new AckOutcome(removed.Count, receipts);
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+
+    private Task<long?> ReserveAsync(string userId, int count, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition(NextSeqSql, new { UserId = userId, Count = count }, transaction, cancellationToken: cancellationToken));
+
+    private Task<int> InsertAsync(string userId, long seq, Guid messageId, EnvelopeKind kind, string senderId, string? payload, DateTimeOffset sentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            InsertSql,
+            new
+            {
+                UserId = userId,
+                Seq = seq,
+                MessageId = messageId.ToString(),
+                Kind = (long)kind,
+                SenderId = senderId,
+                Payload = payload,
+                SentAt = UnixTime.ToMs(sentAt),
+                ExpiresAt = UnixTime.ToMs(expiresAt),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+}

@@ -1,0 +1,6 @@
+namespace Chat.Infrastructure.Storage;
+
+public interface IDatabaseMigrator
+{
+    Task MigrateAsync(CancellationToken cancellationToken);
+}

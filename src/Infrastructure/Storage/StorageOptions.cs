@@ -1,0 +1,13 @@
+namespace Chat.Infrastructure.Storage;
+
+/// <summary>The "Storage" section. PostgreSQL is used when ConnectionStrings:Postgres is set; otherwise SQLite in <see cref="DataDirectory"/>.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Folder of the embedded database and of the generated token signing key.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Apply pending migrations when the server starts (otherwise run the host with the "migrate" argument).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}

@@ -1,0 +1,49 @@
+using Chat.Domain.Accounts;
+using Chat.Domain.Messaging;
+using Chat.Infrastructure.Migrations;
+using Chat.Infrastructure.Postgres;
+using Chat.Infrastructure.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Chat.Infrastructure.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the stores: PostgreSQL when ConnectionStrings:Postgres is set, else the embedded SQLite file.</summary>
+    public static IServiceCollection AddChatStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        services.AddSingleton(options);
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
+            services.AddSingleton<IMailboxStore, PostgresMailboxStore>();
+            services.AddSingleton<IAccountStore, PostgresAccountStore>();
+            services.AddSingleton<PostgresMigrationRunner>();
+            services.AddSingleton<IDatabaseMigrator>(sp => new Migrator(sp.GetRequiredService<PostgresMigrationRunner>().MigrateAsync));
+            services.AddSingleton(new StorageKind("postgres"));
+        }
+        else
+        {
+            services.AddSingleton(SqliteConnectionFactory.ForDirectory(options.DataDirectory));
+            services.AddSingleton<IMailboxStore, SqliteMailboxStore>();
+            services.AddSingleton<IAccountStore, SqliteAccountStore>();
+            services.AddSingleton<SqliteMigrationRunner>();
+            services.AddSingleton<IDatabaseMigrator>(sp => new Migrator(sp.GetRequiredService<SqliteMigrationRunner>().MigrateAsync));
+            services.AddSingleton(new StorageKind("sqlite"));
+        }
+
+        return services;
+    }
+
+    private sealed class Migrator(Func<CancellationToken, Task> migrate) : IDatabaseMigrator
+    {
+        public Task MigrateAsync(CancellationToken cancellationToken) => migrate(cancellationToken);
+    }
+}
+
+/// <summary>Which store this node runs on ("postgres" or "sqlite"), for health and admin output.</summary>
+public sealed record StorageKind(string Name);

@@ -1,0 +1,212 @@
+using Chat.Domain.Accounts;
+using Chat.Domain.Messaging;
+
+namespace Chat.IntegrationTests.Stores;
+
+/// <summary>
+/// The contract every mailbox store keeps. Runs against PostgreSQL and against the embedded SQLite store,
+/// with explicit times so expiry is tested without waiting.
+/// </summary>
+public abstract class MailboxStoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    protected IMailboxStore Store { get; set; } = null!;
+
+    protected IAccountStore Accounts { get; set; } = null!;
+
+    public abstract Task InitializeAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Append_assigns_contiguous_seqs_per_recipient_in_order()
+    {
+        var (alice, bob, carol) = (await UserAsync(), await UserAsync(), await UserAsync());
+
+        await SendAsync(alice, bob, "b1");
+        await SendAsync(alice, carol, "c1");
+        await SendAsync(carol, bob, "b2");
+
+        var page = await Store.FetchPendingAsync(bob, 0, 10, T0, default);
+        Assert.Equal([1L, 2L], page.Envelopes.Select(e => e.Seq));
+        Assert.Equal(["b1", "b2"], page.Envelopes.Select(e => e.Payload));
+        Assert.Equal([alice, carol], page.Envelopes.Select(e => e.From));
+        Assert.False(page.HasMore);
+        Assert.Equal(1, Assert.Single((await Store.FetchPendingAsync(carol, 0, 10, T0, default)).Envelopes).Seq);
+    }
+
+    [Fact]
+    public async Task Fetch_pages_after_a_seq_and_reports_more()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        for (var i = 0; i < 5; i++)
+        {
+            await SendAsync(alice, bob, $"m{i}");
+        }
+
+        var first = await Store.FetchPendingAsync(bob, 0, 2, T0, default);
+        var last = await Store.FetchPendingAsync(bob, 4, 2, T0, default);
+
+        Assert.Equal([1L, 2L], first.Envelopes.Select(e => e.Seq));
+        Assert.True(first.HasMore);
+        Assert.Equal([5L], last.Envelopes.Select(e => e.Seq));
+        Assert.False(last.HasMore);
+    }
+
+    [Fact]
+    public async Task Duplicate_client_message_id_returns_the_first_result_and_stores_nothing()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+
+        var first = await SendAsync(alice, bob, "x", clientMessageId: "same");
+        var again = await SendAsync(alice, bob, "x", clientMessageId: "same", at: T0.AddMinutes(5));
+
+        Assert.Equal(SendStatus.Stored, first.Status);
+        Assert.Equal(SendStatus.Duplicate, again.Status);
+        Assert.Equal(first.MessageId, again.MessageId);
+        Assert.Equal(first.ServerTimestamp, again.ServerTimestamp);
+        Assert.Single((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+    }
+
+    [Fact]
+    public async Task Unknown_recipient_is_reported_and_nothing_is_stored()
+    {
+        var alice = await UserAsync();
+
+        var outcome = await SendAsync(alice, "nobody-" + Guid.NewGuid().ToString("N")[..8], "x");
+
+        Assert.Equal(SendStatus.UnknownRecipient, outcome.Status);
+    }
+
+    [Fact]
+    public async Task Ack_removes_up_to_seq_and_stores_delivered_receipts_for_each_sender()
+    {
+        var (alice, carol, bob) = (await UserAsync(), await UserAsync(), await UserAsync());
+        var a1 = await SendAsync(alice, bob, "a1");
+        var c1 = await SendAsync(carol, bob, "c1");
+        await SendAsync(alice, bob, "a2");
+
+        var ack = await AckAsync(bob, 2);
+
+        Assert.Equal(2, ack.Removed);
+        Assert.Equal([3L], (await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes.Select(e => e.Seq));
+        var aliceReceipt = Assert.Single((await Store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes);
+        Assert.Equal((EnvelopeKind.Delivered, a1.MessageId, bob), (aliceReceipt.Kind, aliceReceipt.MessageId, aliceReceipt.From));
+        var carolReceipt = Assert.Single((await Store.FetchPendingAsync(carol, 0, 10, T0, default)).Envelopes);
+        Assert.Equal(c1.MessageId, carolReceipt.MessageId);
+        Assert.Equal(2, ack.Receipts.Count);
+    }
+
+    [Fact]
+    public async Task Acking_a_receipt_stores_no_further_receipt()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        await SendAsync(alice, bob, "hi");
+        await AckAsync(bob, 1);
+
+        var ack = await AckAsync(alice, 1);
+
+        Assert.Equal(1, ack.Removed);
+        Assert.Empty(ack.Receipts);
+        Assert.Empty((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+    }
+
+    [Fact]
+    public async Task Ack_only_touches_the_callers_mailbox()
+    {
+        var (alice, bob, mallory) = (await UserAsync(), await UserAsync(), await UserAsync());
+        await SendAsync(alice, bob, "private");
+
+        var ack = await AckAsync(mallory, long.MaxValue);
+
+        Assert.Equal(0, ack.Removed);
+        Assert.Single((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+    }
+
+    [Fact]
+    public async Task Expired_envelopes_are_hidden_and_then_swept_in_bounded_batches()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        for (var i = 0; i < 5; i++)
+        {
+            await SendAsync(alice, bob, $"short{i}", ttl: TimeSpan.FromMinutes(1));
+        }
+
+        await SendAsync(alice, bob, "long", ttl: TimeSpan.FromDays(1));
+        var later = T0.AddMinutes(2);
+
+        var visible = await Store.FetchPendingAsync(bob, 0, 10, later, default);
+        var firstSweep = await Store.SweepExpiredAsync(later, 2, default);
+        var stats = await Store.GetStatsAsync(bob, later, default);
+
+        Assert.Equal(["long"], visible.Envelopes.Select(e => e.Payload));
+        Assert.InRange(firstSweep, 1, 4); // at most one batch of envelopes and one of dedup records
+        int swept;
+        while ((swept = await Store.SweepExpiredAsync(later, 2, default)) > 0)
+        {
+            Assert.InRange(swept, 1, 4);
+        }
+
+        Assert.Equal(1, (await Store.GetStatsAsync(bob, later, default)).PendingCount);
+        Assert.Equal(1, stats.PendingCount);
+        Assert.Equal(6, stats.LastSeq);
+    }
+
+    [Fact]
+    public async Task Stats_report_pending_count_and_oldest_pending_time()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        await SendAsync(alice, bob, "1", at: T0);
+        await SendAsync(alice, bob, "2", at: T0.AddSeconds(10));
+
+        var stats = await Store.GetStatsAsync(bob, T0.AddSeconds(20), default);
+        var missing = await Store.GetStatsAsync("nobody-" + Guid.NewGuid().ToString("N")[..8], T0, default);
+
+        Assert.True(stats.Exists);
+        Assert.Equal(2, stats.PendingCount);
+        Assert.Equal(T0, stats.OldestPendingAt);
+        Assert.False(missing.Exists);
+    }
+
+    [Fact]
+    public async Task Rolled_back_batch_stores_nothing()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+
+        await using (var transaction = await Store.BeginAsync(default))
+        {
+            await transaction.AppendMessageAsync(Command(alice, bob, "lost", "c", T0, TimeSpan.FromDays(1)), default);
+        }
+
+        Assert.Empty((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+        Assert.Equal(SendStatus.Stored, (await SendAsync(alice, bob, "kept", clientMessageId: "c")).Status);
+    }
+
+    private async Task<string> UserAsync()
+    {
+        var id = "u-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.True(await Accounts.CreateAsync(id, "hash", T0, default));
+        return id;
+    }
+
+    private static SendCommand Command(string from, string to, string payload, string clientMessageId, DateTimeOffset at, TimeSpan ttl) =>
+        new(from, clientMessageId, to, payload, Guid.CreateVersion7(at), at, at + ttl, at + TimeSpan.FromDays(30));
+
+    private async Task<SendOutcome> SendAsync(string from, string to, string payload, string? clientMessageId = null, DateTimeOffset? at = null, TimeSpan? ttl = null)
+    {
+        await using var transaction = await Store.BeginAsync(default);
+        var outcome = await transaction.AppendMessageAsync(
+            Command(from, to, payload, clientMessageId ?? Guid.NewGuid().ToString("N"), at ?? T0, ttl ?? TimeSpan.FromDays(1)), default);
+        await transaction.CommitAsync(default);
+        return outcome;
+    }
+
+    private async Task<AckOutcome> AckAsync(string userId, long upToSeq)
+    {
+        await using var transaction = await Store.BeginAsync(default);
+        var outcome = await transaction.AckAsync(userId, upToSeq, T0, T0.AddDays(30), default);
+        await transaction.CommitAsync(default);
+        return outcome;
+    }
+}
