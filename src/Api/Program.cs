@@ -1,8 +1,11 @@
 using Chat.Api.Accounts;
+using Chat.Api.Admin;
 using Chat.Api.Auth;
 using Chat.Api.Health;
 using Chat.Api.Hosting;
 using Chat.Api.Messaging;
+using Chat.Api.Node;
+using Chat.Api.Observability;
 using Chat.Api.Realtime;
 using Chat.Hubs.Chat;
 using Chat.Infrastructure.Storage;
@@ -18,6 +21,9 @@ try
     builder.AddChatMessaging();
     builder.AddChatRealtime();
     builder.AddChatHealth();
+    builder.AddChatNode();
+    builder.AddChatObservability();
+    builder.Services.AddOpenApi();
 
     var app = builder.Build();
     if (await app.RunMigrationsAsync(args))
@@ -26,10 +32,14 @@ try
     }
 
     app.UseChatHosting();
+    app.UseLoginGate();
     app.UseAuthentication();
     app.UseAuthorization();
     app.MapChatHealth();
     app.MapAccountsApi();
+    app.MapAdminApi();
+    app.MapChatMetrics();
+    app.MapOpenApi();
     app.MapHub<ChatHub>(ChatHub.Path);
     await app.RunAsync();
     return 0;

@@ -18,6 +18,7 @@ public static class MessagingExtensions
         services.AddOptions<WorkerPoolOptions>(MailboxPoolSection).BindConfiguration(MailboxPoolSection);
 
         services.AddSingleton<WorkerPoolMetrics>();
+        services.AddSingleton<ChatMetrics>();
         services.AddSingleton<IEnvelopeNotifier, SignalREnvelopeNotifier>();
         services.AddSingleton(sp =>
         {
@@ -25,11 +26,14 @@ public static class MessagingExtensions
             options.Name = "mailbox";
             var store = sp.GetRequiredService<IMailboxStore>();
             var notifier = sp.GetRequiredService<IEnvelopeNotifier>();
-            return new KeyedWorkerPool<MailboxOperation, MailboxResult>(
+            var pool = new KeyedWorkerPool<MailboxOperation, MailboxResult>(
                 options,
                 _ => new MailboxWorkerHandler(store, notifier),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<WorkerPoolMetrics>());
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Chat.WorkerPools");
+            pool.EventRaised += e => WorkerPoolLog.Write(log, e);
+            return pool;
         });
         services.AddSingleton<MailboxService>();
         services.AddSingleton<ExpirySweeper>();

@@ -8,7 +8,7 @@ namespace Chat.Hubs.Chat;
 
 /// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
 [Authorize]
-public sealed class ChatHub(MailboxService mailboxes) : Hub<IChatClient>
+public sealed class ChatHub(MailboxService mailboxes, ChatMetrics metrics) : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
@@ -17,13 +17,21 @@ public sealed class ChatHub(MailboxService mailboxes) : Hub<IChatClient>
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentUser), Context.ConnectionAborted);
+        metrics.ConnectionOpened();
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.ConnectionClosed();
+        return base.OnDisconnectedAsync(exception);
     }
 
     public async Task<SendMessageResponse> SendMessage(SendMessageRequest request)
     {
         var input = request ?? throw ChatException.Invalid("a request body is required.");
         var result = await mailboxes.SendAsync(CurrentUser, input.ClientMessageId, input.To, input.Payload, input.TtlSeconds, Context.ConnectionAborted);
+        metrics.MessageSent();
         return new SendMessageResponse { MessageId = result.MessageId, ServerTimestamp = result.ServerTimestamp.ToUnixTimeMilliseconds() };
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Chat.Hubs.Chat;
 
 /// <summary>Pushes committed envelopes through each recipient's user group; the backplane carries them to other nodes.</summary>
-public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatClient> hub, ILogger<SignalREnvelopeNotifier> logger) : IEnvelopeNotifier
+public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatClient> hub, ChatMetrics metrics, ILogger<SignalREnvelopeNotifier> logger) : IEnvelopeNotifier
 {
     public async Task NotifyAsync(IReadOnlyList<AddressedEnvelope> envelopes, CancellationToken cancellationToken)
     {
@@ -15,6 +15,7 @@ public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatCl
             try
             {
                 await hub.Clients.Group(UserGroups.For(item.UserId)).ReceiveMessage(EnvelopeDto.Of(item.Envelope));
+                metrics.EnvelopePushed();
             }
             catch (Exception e)
             {

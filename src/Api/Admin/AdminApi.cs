@@ -1,0 +1,70 @@
+using Chat.Api.Accounts;
+using Chat.Api.Auth;
+using Chat.Api.Node;
+using Chat.Domain.Errors;
+using Chat.Domain.Identity;
+using Chat.Domain.Messaging;
+using Chat.Domain.Overload;
+using Chat.Domain.Workers;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Api.Admin;
+
+/// <summary>Operator endpoints under /admin: backlog, node samples, the login gate and per-user mailbox state.</summary>
+public static class AdminApi
+{
+    private const int TopQueues = 10;
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(ChatClaims.AdminPolicy);
+        admin.MapGet("/backlog", GetBacklog).WithName("GetBacklog");
+        admin.MapGet("/node", GetNode).WithName("GetNode");
+        admin.MapGet("/gate", GetGate).WithName("GetGate");
+        admin.MapPost("/gate", SetGate).WithName("SetGate");
+        admin.MapGet("/users/{userId}", GetUserAsync).WithName("GetUser");
+        return app;
+    }
+
+    public static Ok<BacklogResponse> GetBacklog(WorkerPoolMetrics pools, LoginGate gate, TimeProvider time)
+    {
+        var snapshots = pools.Pools.Select(p => p.Snapshot()).ToList();
+        var backlog = snapshots.Select(s => new PoolBacklog(
+            s,
+            s.QueueLengths.Select((length, worker) => new QueueLength(worker, length))
+                .Where(q => q.Length > 0)
+                .OrderByDescending(q => q.Length)
+                .Take(TopQueues)
+                .ToList())).ToList();
+        return TypedResults.Ok(new BacklogResponse(time.GetUtcNow(), snapshots.Sum(s => (long)s.TotalQueued), gate.IsOpen, backlog));
+    }
+
+    public static Ok<NodeResponse> GetNode(NodeSampler sampler, LoginGate gate) =>
+        TypedResults.Ok(new NodeResponse(Environment.MachineName, Environment.ProcessId, gate.State, sampler.History()));
+
+    public static Ok<LoginGateState> GetGate(LoginGate gate) => TypedResults.Ok(gate.State);
+
+    /// <summary>{"open": false} closes the gate, {"open": true} forces it open, {"open": null} returns it to the backlog rule.</summary>
+    public static Ok<LoginGateState> SetGate(GateRequest request, LoginGate gate)
+    {
+        gate.Force(request.Open);
+        return TypedResults.Ok(gate.State);
+    }
+
+    public static async Task<Results<Ok<UserStatsResponse>, ProblemHttpResult>> GetUserAsync(
+        string userId, IMailboxStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!UserId.IsValid(userId))
+        {
+            return ApiProblems.Invalid($"user id must match {UserId.Pattern}.");
+        }
+
+        var now = time.GetUtcNow();
+        var stats = await store.GetStatsAsync(userId, now, cancellationToken);
+        return stats.Exists
+            ? TypedResults.Ok(new UserStatsResponse(userId, stats.PendingCount, stats.OldestPendingAt, (now - stats.OldestPendingAt)?.TotalSeconds, stats.LastSeq))
+            : ApiProblems.Of(ChatErrorCode.NotFound, StatusCodes.Status404NotFound, $"no user '{userId}'.");
+    }
+}
+
+public sealed record NodeResponse(string Host, int ProcessId, LoginGateState Gate, IReadOnlyList<NodeSample> Samples);

@@ -1,0 +1,55 @@
+using System.Diagnostics.Metrics;
+
+namespace Chat.Hubs.Chat;
+
+/// <summary>Real-time session instruments on the meter "Chat.Hubs". No user or connection ids as tags.</summary>
+public sealed class ChatMetrics
+{
+    public const string MeterName = "Chat.Hubs";
+
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _pushed;
+    private long _activeConnections;
+    private long _sentTotal;
+    private long _pushedTotal;
+
+    public ChatMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _connections = meter.CreateUpDownCounter<long>("chat.connections.active", "{connection}", "Hub connections open on this node.");
+        _sent = meter.CreateCounter<long>("chat.messages.sent", "{message}", "Messages accepted from senders (stored and acknowledged).");
+        _pushed = meter.CreateCounter<long>("chat.envelopes.pushed", "{envelope}", "Envelopes pushed to recipients' live connections.");
+    }
+
+    public long ActiveConnections => Interlocked.Read(ref _activeConnections);
+
+    /// <summary>Monotonic totals, for the node sampler's per-second rates.</summary>
+    public long SentTotal => Interlocked.Read(ref _sentTotal);
+
+    public long PushedTotal => Interlocked.Read(ref _pushedTotal);
+
+    public void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _activeConnections);
+        _connections.Add(1);
+    }
+
+    public void ConnectionClosed()
+    {
+        Interlocked.Decrement(ref _activeConnections);
+        _connections.Add(-1);
+    }
+
+    public void MessageSent()
+    {
+        Interlocked.Increment(ref _sentTotal);
+        _sent.Add(1);
+    }
+
+    public void EnvelopePushed()
+    {
+        Interlocked.Increment(ref _pushedTotal);
+        _pushed.Add(1);
+    }
+}
