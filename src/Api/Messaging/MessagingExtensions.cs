@@ -1,6 +1,8 @@
 using Chat.Domain.Messaging;
+using Chat.Domain.Presence;
 using Chat.Domain.Workers;
 using Chat.Hubs.Chat;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Api.Messaging;
@@ -19,6 +21,7 @@ public static class MessagingExtensions
 
         services.AddSingleton<WorkerPoolMetrics>();
         services.AddSingleton<ChatMetrics>();
+        services.TryAddSingleton<IPresenceTracker, NoPresenceTracker>();
         services.AddSingleton<IEnvelopeNotifier, SignalREnvelopeNotifier>();
         services.AddSingleton(sp =>
         {

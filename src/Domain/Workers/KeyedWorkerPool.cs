@@ -114,7 +114,7 @@ public sealed class KeyedWorkerPool<TRequest, TResult> : IWorkerPoolInfo, IAsync
         _watchdog = timeProvider.CreateTimer(static state => ((KeyedWorkerPool<TRequest, TResult>)state!).OnWatchdogTick(), this, period, period);
     }
 
-    /// <summary>Discards, failed batches and killed workers, for the host to log. Handlers run synchronously; keep them short.</summary>
+    /// <summary>Discards, failed batches and killed workers, for the host to log. Subscribers run synchronously on a worker or the watchdog: keep them short.</summary>
     public event Action<WorkerPoolEvent>? EventRaised;
 
     public string Name { get; }

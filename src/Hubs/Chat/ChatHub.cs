@@ -1,5 +1,6 @@
 using Chat.Domain.Errors;
 using Chat.Domain.Messaging;
+using Chat.Domain.Presence;
 using Chat.Hubs.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -8,7 +9,7 @@ namespace Chat.Hubs.Chat;
 
 /// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
 [Authorize]
-public sealed class ChatHub(MailboxService mailboxes, ChatMetrics metrics) : Hub<IChatClient>
+public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, IPresenceTracker presence) : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
@@ -18,13 +19,15 @@ public sealed class ChatHub(MailboxService mailboxes, ChatMetrics metrics) : Hub
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentUser), Context.ConnectionAborted);
         metrics.ConnectionOpened();
+        await presence.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted);
         await base.OnConnectedAsync();
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.ConnectionClosed();
-        return base.OnDisconnectedAsync(exception);
+        await presence.DisconnectedAsync(CurrentUser, Context.ConnectionId, CancellationToken.None);
+        await base.OnDisconnectedAsync(exception);
     }
 
     public async Task<SendMessageResponse> SendMessage(SendMessageRequest request)
