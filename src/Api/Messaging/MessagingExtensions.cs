@@ -39,6 +39,7 @@ public static class MessagingExtensions
             return pool;
         });
         services.AddSingleton<MailboxService>();
+        services.AddSingleton<Chat.Domain.Groups.GroupService>();
         services.AddSingleton<ExpirySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweeper>());
         return builder;

@@ -9,7 +9,7 @@ namespace Chat.Hubs.Chat;
 
 /// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
 [Authorize]
-public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, IPresenceTracker presence) : Hub<IChatClient>
+public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, IPresenceTracker presence, GroupService groups) : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
