@@ -1,4 +1,5 @@
 using Chat.Domain.Errors;
+using Chat.Domain.Groups;
 using Chat.Domain.Messaging;
 using Chat.Domain.Presence;
 using Chat.Hubs.Contracts;
