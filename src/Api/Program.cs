@@ -1,6 +1,8 @@
 using Chat.Api.Accounts;
 using Chat.Api.Admin;
 using Chat.Api.Auth;
+using Chat.Api.Contacts;
+using Chat.Api.Groups;
 using Chat.Api.Health;
 using Chat.Api.Hosting;
 using Chat.Api.Messaging;
@@ -19,6 +21,8 @@ try
     builder.Services.AddChatStorage(builder.Configuration);
     builder.AddChatAuth();
     builder.AddChatMessaging();
+    builder.AddChatContacts();
+    builder.AddChatGroups();
     builder.AddChatRealtime();
     builder.AddChatHealth();
     builder.AddChatNode();
@@ -31,12 +35,15 @@ try
         return 0;
     }
 
+    app.StartChatMessaging();
     app.UseChatHosting();
     app.UseLoginGate();
     app.UseAuthentication();
     app.UseAuthorization();
     app.MapChatHealth();
     app.MapAccountsApi();
+    app.MapContactsApi();
+    app.MapGroupsApi();
     app.MapAdminApi();
     app.MapChatMetrics();
     app.MapOpenApi();

@@ -9,16 +9,23 @@ public static class HostingExtensions
     public static IHostApplicationBuilder AddChatHosting(this WebApplicationBuilder builder)
     {
         // The repository-root appsettings.json is copied beside the binaries; load it before the environment files.
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        var shared = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
         {
             Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
-            Optional = true,
+            Optional = false,
             ReloadOnChange = false,
-        });
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext());
+        };
+        shared.ResolveFileProvider(); // an absolute path needs its own file provider, not the content root's
+        builder.Configuration.Sources.Insert(0, shared);
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // preserveStaticLogger: the static logger stays the bootstrap one, so several hosts in one process
+        // (integration tests, a second node) never race to freeze a shared logger.
+        builder.Services.AddSerilog(
+            (services, logger) => logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext(),
+            preserveStaticLogger: true);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

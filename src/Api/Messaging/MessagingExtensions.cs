@@ -22,7 +22,9 @@ public static class MessagingExtensions
         services.AddSingleton<WorkerPoolMetrics>();
         services.AddSingleton<ChatMetrics>();
         services.TryAddSingleton<IPresenceTracker, NoPresenceTracker>();
-        services.AddSingleton<IEnvelopeNotifier, SignalREnvelopeNotifier>();
+        services.AddSingleton<SignalREnvelopeNotifier>();
+        services.AddSingleton<IEnvelopeNotifier>(sp => sp.GetRequiredService<SignalREnvelopeNotifier>());
+        services.AddHostedService(sp => sp.GetRequiredService<SignalREnvelopeNotifier>());
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptionsMonitor<WorkerPoolOptions>>().Get(MailboxPoolSection);
@@ -39,9 +41,15 @@ public static class MessagingExtensions
             return pool;
         });
         services.AddSingleton<MailboxService>();
-        services.AddSingleton<Chat.Domain.Groups.GroupService>();
         services.AddSingleton<ExpirySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweeper>());
         return builder;
+    }
+
+    /// <summary>Builds the mailbox pool now, so its metrics, the backlog view and bad pool settings show at start-up, not on the first message.</summary>
+    public static WebApplication StartChatMessaging(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<KeyedWorkerPool<MailboxOperation, MailboxResult>>();
+        return app;
     }
 }

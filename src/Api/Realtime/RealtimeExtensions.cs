@@ -1,5 +1,7 @@
+using Chat.Domain.Messaging;
 using Chat.Hubs.Chat;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Chat.Api.Realtime;
@@ -13,11 +15,15 @@ public static class RealtimeExtensions
             .AddSignalR(options =>
             {
                 options.EnableDetailedErrors = builder.Environment.IsDevelopment();
-                options.MaximumReceiveMessageSize = 128 * 1024;
                 options.AddFilter<ChatErrorHubFilter>(); // outermost: maps what the filters below throw
                 options.AddFilter<TokenExpiryHubFilter>();
             })
             .AddMessagePackProtocol();
+
+        // A frame must fit the largest payload in its worst JSON form: an escaped character takes up to six
+        // bytes (\u0001) for one UTF-8 byte. MessagePack frames are smaller.
+        builder.Services.AddOptions<HubOptions>()
+            .Configure<IOptions<MessagingOptions>>((hub, messaging) => hub.MaximumReceiveMessageSize = (messaging.Value.MaxPayloadBytes * 6L) + (64 * 1024));
 
         var redis = builder.Configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redis))

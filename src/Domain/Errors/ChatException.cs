@@ -20,6 +20,13 @@ public sealed class ChatException : Exception
         Detail = detail;
     }
 
+    private ChatException(ChatErrorCode code, string detail, string hint)
+        : base($"{code.ToWire()}: {detail}{hint}")
+    {
+        Code = code;
+        Detail = detail;
+    }
+
     public ChatErrorCode Code { get; }
 
     public string Detail { get; }
@@ -36,6 +43,7 @@ public sealed class ChatException : Exception
     public static ChatException Unavailable(string detail, Exception? inner = null) =>
         inner is null ? new(ChatErrorCode.Unavailable, detail) : new(ChatErrorCode.Unavailable, detail, inner);
 
+    /// <summary>The retry hint is part of the message, the only part of a hub error a client sees.</summary>
     public static ChatException Overloaded(string detail, TimeSpan retryAfter) =>
-        new(ChatErrorCode.Overloaded, detail) { RetryAfter = retryAfter };
+        new(ChatErrorCode.Overloaded, detail, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; retry after {retryAfter.TotalMilliseconds:0} ms")) { RetryAfter = retryAfter };
 }

@@ -1,3 +1,5 @@
+using Chat.Domain.Groups;
+
 namespace Chat.Domain.Messaging;
 
 /// <summary>One database transaction over mailboxes. Nothing is visible or durable before <see cref="CommitAsync"/>.</summary>
@@ -10,6 +12,36 @@ public interface IMailboxTransaction : IAsyncDisposable
     /// <see cref="EnvelopeKind.Delivered"/> receipt for the sender of each removed message.
     /// </summary>
     Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="draft"/> in every recipient's mailbox, each with its own next seq. For messages it
+    /// also records, per recipient, that the message was received (what lets that recipient mark it read later).
+    /// Recipients without a mailbox are skipped.
+    /// </summary>
+    Task<IReadOnlyList<AddressedEnvelope>> FanOutAsync(IReadOnlyList<string> recipients, EnvelopeDraft draft, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims an idempotency key in <paramref name="userId"/>'s shard: null when claimed now, else the first
+    /// result stored under that key.
+    /// </summary>
+    Task<(Guid MessageId, DateTimeOffset SentAt)?> ClaimAsync(string userId, string senderId, string key, Guid messageId, DateTimeOffset sentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="messageIds"/> <paramref name="userId"/> received from someone else.</summary>
+    Task<IReadOnlyList<ReceivedMessage>> FindReceivedAsync(string userId, IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken);
+
+    /// <summary>The ids among <paramref name="userIds"/> that have an account.</summary>
+    Task<IReadOnlyList<string>> FindUsersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
+
+    Task<Group?> LoadGroupAsync(string groupId, CancellationToken cancellationToken);
+
+    Task CreateGroupAsync(string groupId, string name, string createdBy, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Adds members to both membership tables (by group and by member).</summary>
+    Task AddMembersAsync(string groupId, IReadOnlyCollection<string> userIds, GroupRole role, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task RemoveMemberAsync(string groupId, string userId, CancellationToken cancellationToken);
+
+    Task SetRoleAsync(string groupId, string userId, GroupRole role, CancellationToken cancellationToken);
 
     Task CommitAsync(CancellationToken cancellationToken);
 }

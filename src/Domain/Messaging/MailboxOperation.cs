@@ -1,31 +1,45 @@
+using Chat.Domain.Errors;
+
 namespace Chat.Domain.Messaging;
 
-/// <summary>A write on one mailbox, queued on that mailbox's worker and applied inside a batch transaction.</summary>
+/// <summary>
+/// A write queued on the worker of the key it changes (a recipient, a group) and applied inside a batch
+/// transaction. An expected failure is returned as <see cref="MailboxResult.Error"/>, never thrown, so it
+/// cannot fail the other requests of the batch; an operation checks before it writes.
+/// </summary>
 public abstract record MailboxOperation
 {
     public abstract Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken);
+}
 
-    /// <summary>The envelopes <paramref name="result"/> stored, to push once the batch is committed.</summary>
-    public abstract IEnumerable<AddressedEnvelope> ToPush(MailboxResult result);
+/// <summary>What one operation produced: a value for its caller, and envelopes to push once the batch is committed.</summary>
+public sealed record MailboxResult(object? Value, IReadOnlyList<AddressedEnvelope> Push, ChatException? Error = null)
+{
+    public static MailboxResult Failed(ChatException error) => new(null, [], error);
+
+    /// <summary>The value, or the operation's expected failure thrown for the caller.</summary>
+    public T Get<T>() => Error is not null ? throw Error : (T)Value!;
 }
 
 public sealed record SendOperation(SendCommand Command) : MailboxOperation
 {
-    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken) =>
-        new(await transaction.AppendMessageAsync(Command, cancellationToken), null);
-
-    public override IEnumerable<AddressedEnvelope> ToPush(MailboxResult result) =>
-        result.Send is { Status: SendStatus.Stored, Envelope: { } envelope }
-            ? [new AddressedEnvelope(Command.RecipientId, envelope)]
-            : [];
+    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
+    {
+        var outcome = await transaction.AppendMessageAsync(Command, cancellationToken);
+        return outcome switch
+        {
+            { Status: SendStatus.UnknownRecipient } => MailboxResult.Failed(ChatException.NotFound($"no user '{Command.RecipientId}'.")),
+            { Status: SendStatus.Stored, Envelope: { } envelope } => new(outcome, [new AddressedEnvelope(Command.RecipientId, envelope)]),
+            _ => new(outcome, []),
+        };
+    }
 }
 
 public sealed record AckOperation(string UserId, long UpToSeq, DateTimeOffset Now, DateTimeOffset ReceiptExpiresAt) : MailboxOperation
 {
-    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken) =>
-        new(null, await transaction.AckAsync(UserId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken));
-
-    public override IEnumerable<AddressedEnvelope> ToPush(MailboxResult result) => result.Ack?.Receipts ?? [];
+    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
+    {
+        var outcome = await transaction.AckAsync(UserId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken);
+        return new(outcome.Removed, outcome.Receipts);
+    }
 }
-
-public sealed record MailboxResult(SendOutcome? Send, AckOutcome? Ack);

@@ -17,22 +17,40 @@ public sealed class MailboxService(
 {
     public async Task<SendResult> SendAsync(string senderId, string? clientMessageId, string? to, string? payload, int? ttlSeconds, CancellationToken cancellationToken)
     {
-        ValidateClientMessageId(clientMessageId);
+        var expiresAt = ValidateSend(clientMessageId, payload, ttlSeconds);
         if (!UserId.IsValid(to))
         {
             throw ChatException.Invalid("'to' must be a user id matching " + UserId.Pattern + ".");
         }
 
-        ValidatePayload(payload);
         var now = timeProvider.GetUtcNow();
-        var expiresAt = ExpiryFor(now, ttlSeconds);
         var command = new SendCommand(senderId, clientMessageId, to, payload, Guid.CreateVersion7(now), now, expiresAt, now + options.MaxAge);
-
         var result = await pool.SubmitAsync(to, new SendOperation(command), expiresAt, cancellationToken);
-        var outcome = result.Send!;
-        return outcome.Status == SendStatus.UnknownRecipient
-            ? throw ChatException.NotFound($"no user '{to}'.")
-            : new SendResult(outcome.MessageId, outcome.ServerTimestamp);
+        var outcome = result.Get<SendOutcome>();
+        return new SendResult(outcome.MessageId, outcome.ServerTimestamp);
+    }
+
+    /// <summary>Checks what every send carries (one-to-one or group) and returns when it expires.</summary>
+    public DateTimeOffset ValidateSend(
+        [System.Diagnostics.CodeAnalysis.NotNull] string? clientMessageId,
+        [System.Diagnostics.CodeAnalysis.NotNull] string? payload,
+        int? ttlSeconds)
+    {
+        ValidateClientMessageId(clientMessageId);
+        ValidatePayload(payload);
+        return ExpiryFor(timeProvider.GetUtcNow(), ttlSeconds);
+    }
+
+    public async Task<int> MarkReadAsync(string userId, IReadOnlyList<Guid>? messageIds, CancellationToken cancellationToken)
+    {
+        if (messageIds is null || messageIds.Count == 0 || messageIds.Count > options.MaxFetchLimit)
+        {
+            throw ChatException.Invalid($"'messageIds' must list 1 to {options.MaxFetchLimit} message ids.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var result = await pool.SubmitAsync(userId, new MarkReadOperation(userId, messageIds, now, now + options.MaxAge), null, cancellationToken);
+        return result.Get<int>();
     }
 
     public Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, CancellationToken cancellationToken)
@@ -59,7 +77,7 @@ public sealed class MailboxService(
 
         var now = timeProvider.GetUtcNow();
         var result = await pool.SubmitAsync(userId, new AckOperation(userId, upToSeq, now, now + options.MaxAge), null, cancellationToken);
-        return result.Ack!.Removed;
+        return result.Get<int>();
     }
 
     internal DateTimeOffset ExpiryFor(DateTimeOffset now, int? ttlSeconds)

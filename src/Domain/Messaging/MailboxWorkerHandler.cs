@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Chat.Domain.Workers;
 
 namespace Chat.Domain.Messaging;
@@ -8,33 +9,44 @@ namespace Chat.Domain.Messaging;
 /// </summary>
 public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier notifier) : IWorkerHandler<MailboxOperation, MailboxResult>
 {
+    // A batch that touches several mailboxes (fan-out, receipts) can lose a deadlock to another node's batch;
+    // the database rolls it back whole, so running it again is safe.
+    private const int Attempts = 3;
+
     public async Task<IReadOnlyList<MailboxResult>> ProcessAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
-        var results = new MailboxResult[batch.Count];
-        await using (var transaction = await store.BeginAsync(cancellationToken))
+        for (var attempt = 1; ; attempt++)
         {
-            for (var i = 0; i < batch.Count; i++)
+            try
             {
-                results[i] = await batch[i].ApplyAsync(transaction, cancellationToken);
+                var results = await ApplyAsync(batch, cancellationToken);
+                var push = results.SelectMany(r => r.Push).ToList();
+                if (push.Count > 0)
+                {
+                    // The data is committed: a failed push must not fail the callers; the client will sync.
+                    await notifier.NotifyAsync(push, CancellationToken.None);
+                }
+
+                return results;
             }
-
-            await transaction.CommitAsync(cancellationToken);
+            catch (DbException e) when (e.IsTransient && attempt < Attempts && !cancellationToken.IsCancellationRequested)
+            {
+            }
         }
-
-        var push = new List<AddressedEnvelope>();
-        for (var i = 0; i < batch.Count; i++)
-        {
-            push.AddRange(batch[i].ToPush(results[i]));
-        }
-
-        if (push.Count > 0)
-        {
-            // The data is committed: a failed push must not fail the callers; the client will sync.
-            await notifier.NotifyAsync(push, CancellationToken.None);
-        }
-
-        return results;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task<MailboxResult[]> ApplyAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
+    {
+        var results = new MailboxResult[batch.Count];
+        await using var transaction = await store.BeginAsync(cancellationToken);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            results[i] = await batch[i].ApplyAsync(transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
 }

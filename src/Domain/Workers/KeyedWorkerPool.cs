@@ -126,7 +126,7 @@ public sealed class KeyedWorkerPool<TRequest, TResult> : IWorkerPoolInfo, IAsync
     /// <summary>
     /// Queues <paramref name="request"/> for the worker chosen by the dispatch mode and completes with its
     /// result. Never waits for room: a full queue yields an already-faulted task with an overloaded error.
-    /// A request still queued at <paramref name="deadline"/> (default now + MaxRequestAge) is dropped without
+    /// A request still queued at <paramref name="deadline"/> (at most, and by default, now + MaxRequestAge) is dropped without
     /// running and fails as overloaded ("request expired"). Cancelling <paramref name="cancellationToken"/>
     /// stops the wait at once and keeps the request from running if no worker has taken it yet; once taken,
     /// it runs and its outcome is unknown to the cancelled caller.
@@ -145,7 +145,9 @@ public sealed class KeyedWorkerPool<TRequest, TResult> : IWorkerPoolInfo, IAsync
         }
 
         var now = _time.GetUtcNow();
-        var due = deadline ?? now + _maxRequestAge;
+        // A request never waits longer than MaxRequestAge, whatever deadline its caller asked for.
+        var longest = now + _maxRequestAge;
+        var due = deadline is { } asked && asked < longest ? asked : longest;
         if (due <= now)
         {
             RecordExpired(1, worker: null);

@@ -10,7 +10,7 @@ namespace Chat.Hubs.Chat;
 
 /// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
 [Authorize]
-public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, IPresenceTracker presence, GroupService groups) : Hub<IChatClient>
+public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, IPresenceTracker presence, GroupService groups, PresenceService presenceService, TypingService typing) : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
@@ -34,7 +34,9 @@ public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metric
     public async Task<SendMessageResponse> SendMessage(SendMessageRequest request)
     {
         var input = request ?? throw ChatException.Invalid("a request body is required.");
-        var result = await mailboxes.SendAsync(CurrentUser, input.ClientMessageId, input.To, input.Payload, input.TtlSeconds, Context.ConnectionAborted);
+        var result = input.GroupId is null
+            ? await mailboxes.SendAsync(CurrentUser, input.ClientMessageId, input.To, input.Payload, input.TtlSeconds, Context.ConnectionAborted)
+            : await SendToGroupAsync(input);
         metrics.MessageSent();
         return new SendMessageResponse { MessageId = result.MessageId, ServerTimestamp = result.ServerTimestamp.ToUnixTimeMilliseconds() };
     }

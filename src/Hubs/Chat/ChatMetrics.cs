@@ -10,6 +10,7 @@ public sealed class ChatMetrics
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _pushed;
+    private readonly Counter<long> _pushDropped;
     private long _activeConnections;
     private long _sentTotal;
     private long _pushedTotal;
@@ -20,6 +21,7 @@ public sealed class ChatMetrics
         _connections = meter.CreateUpDownCounter<long>("chat.connections.active", "{connection}", "Hub connections open on this node.");
         _sent = meter.CreateCounter<long>("chat.messages.sent", "{message}", "Messages accepted from senders (stored and acknowledged).");
         _pushed = meter.CreateCounter<long>("chat.envelopes.pushed", "{envelope}", "Envelopes pushed to recipients' live connections.");
+        _pushDropped = meter.CreateCounter<long>("chat.envelopes.push_dropped", "{envelope}", "Pushes dropped (queue full or backplane error); recipients sync them from the store.");
     }
 
     public long ActiveConnections => Interlocked.Read(ref _activeConnections);
@@ -46,6 +48,8 @@ public sealed class ChatMetrics
         Interlocked.Increment(ref _sentTotal);
         _sent.Add(1);
     }
+
+    public void PushDropped() => _pushDropped.Add(1);
 
     public void EnvelopePushed()
     {

@@ -6,4 +6,10 @@ namespace Chat.Hubs.Chat;
 public interface IChatClient
 {
     Task ReceiveMessage(EnvelopeDto envelope);
+
+    /// <summary>A watched user's first connection opened or last one closed (never stored).</summary>
+    Task PresenceChanged(PresenceDto presence);
+
+    /// <summary>A peer is typing to this user, or in a group when groupId is set (never stored).</summary>
+    Task UserTyping(TypingDto typing);
 }

@@ -1,27 +1,80 @@
+using System.Threading.Channels;
 using Chat.Domain.Messaging;
 using Chat.Hubs.Contracts;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Chat.Hubs.Chat;
 
-/// <summary>Pushes committed envelopes through each recipient's user group; the backplane carries them to other nodes.</summary>
-public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatClient> hub, ChatMetrics metrics, ILogger<SignalREnvelopeNotifier> logger) : IEnvelopeNotifier
+/// <summary>
+/// Pushes committed envelopes through each recipient's user group; the backplane carries them to other nodes.
+/// Workers only enqueue: a slow or unreachable backplane must never hold a mailbox worker (and so every
+/// sender on it) hostage. The queue is bounded; when it is full the push is dropped and counted, which loses
+/// nothing because the envelope is stored and the client syncs.
+/// </summary>
+public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatClient> hub, ChatMetrics metrics, ILogger<SignalREnvelopeNotifier> logger)
+    : BackgroundService, IEnvelopeNotifier
 {
-    public async Task NotifyAsync(IReadOnlyList<AddressedEnvelope> envelopes, CancellationToken cancellationToken)
+    private const int Capacity = 65_536;
+    private const int BatchSize = 256;
+
+    // One reader keeps pushes to a recipient in commit order.
+    private readonly Channel<AddressedEnvelope> _queue = Channel.CreateBounded<AddressedEnvelope>(new BoundedChannelOptions(Capacity)
     {
-        foreach (var item in envelopes)
+        SingleReader = true,
+        SingleWriter = false,
+        FullMode = BoundedChannelFullMode.Wait, // never waited on: TryWrite fails when full and the push is dropped
+    });
+
+    public Task NotifyAsync(IReadOnlyList<AddressedEnvelope> envelopes, CancellationToken cancellationToken)
+    {
+        foreach (var envelope in envelopes)
         {
-            try
+            if (!_queue.Writer.TryWrite(envelope))
             {
-                await hub.Clients.Group(UserGroups.For(item.UserId)).ReceiveMessage(EnvelopeDto.Of(item.Envelope));
-                metrics.EnvelopePushed();
+                metrics.PushDropped();
             }
-            catch (Exception e)
+        }
+
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sends = new List<Task>(BatchSize);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            // Start a batch of sends in order (each is a publish or a local write) and wait for them together.
+            while (sends.Count < BatchSize && reader.TryRead(out var item))
             {
-                // Best effort by design: the envelope is stored and the client will fetch it.
-                LogPushFailed(logger, e);
+                sends.Add(PushAsync(item));
             }
+
+            await Task.WhenAll(sends);
+            sends.Clear();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task PushAsync(AddressedEnvelope item)
+    {
+        try
+        {
+            await hub.Clients.Group(UserGroups.For(item.UserId)).ReceiveMessage(EnvelopeDto.Of(item.Envelope));
+            metrics.EnvelopePushed();
+        }
+        catch (Exception e)
+        {
+            // Best effort by design: the envelope is stored and the client will fetch it.
+            metrics.PushDropped();
+            LogPushFailed(logger, e);
         }
     }
 

@@ -8,8 +8,12 @@ public sealed class SendMessageRequest
     [DataMember(Name = "clientMessageId")]
     public string? ClientMessageId { get; set; }
 
+    /// <summary>The recipient of a one-to-one message; exactly one of <see cref="To"/> and <see cref="GroupId"/>.</summary>
     [DataMember(Name = "to")]
     public string? To { get; set; }
+
+    [DataMember(Name = "groupId")]
+    public string? GroupId { get; set; }
 
     [DataMember(Name = "payload")]
     public string? Payload { get; set; }

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Chat.Infrastructure.Postgres;
 
-internal sealed class PostgresMailboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) : IMailboxTransaction
+internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) : IMailboxTransaction
 {
     // One round trip per send: claim the idempotency key, take the next seq with an atomic row update and
     // store the envelope. All three touch only the recipient's shard. When the key was claimed before,
@@ -36,7 +36,7 @@ internal sealed class PostgresMailboxTransaction(NpgsqlConnection connection, Np
 
     private const string DeleteAckedSql = """
         DELETE FROM envelopes WHERE user_id = @UserId AND seq <= @UpToSeq
-        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId
+        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live
         """;
 
     private const string ReserveSeqsSql = """
@@ -82,8 +82,8 @@ internal sealed class PostgresMailboxTransaction(NpgsqlConnection connection, Np
 
     public async Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
     {
-        var removed = (await connection.QueryAsync<(short Kind, Guid MessageId, string SenderId)>(
-            new CommandDefinition(DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq }, transaction, cancellationToken: cancellationToken))).AsList();
+        var removed = (await connection.QueryAsync<(short Kind, Guid MessageId, string SenderId, bool Live)>(
+            new CommandDefinition(DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = now }, transaction, cancellationToken: cancellationToken))).AsList();
         if (removed.Count == 0)
         {
             return AckOutcome.None;
@@ -91,7 +91,8 @@ internal sealed class PostgresMailboxTransaction(NpgsqlConnection connection, Np
 
         var receipts = new List<AddressedEnvelope>();
         // Senders in a fixed order, so concurrent acks lock mailbox rows in the same order and never deadlock.
-        foreach (var group in removed.Where(r => r.Kind == (short)EnvelopeKind.Message)
+        // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
+        foreach (var group in removed.Where(r => r.Kind == (short)EnvelopeKind.Message && r.Live)
                      .GroupBy(r => r.SenderId, StringComparer.Ordinal)
                      .OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Chat.Infrastructure.Sqlite;
 
-internal sealed class SqliteMailboxTransaction(SqliteConnection connection, SqliteTransaction transaction) : IMailboxTransaction
+internal sealed partial class SqliteMailboxTransaction(SqliteConnection connection, SqliteTransaction transaction) : IMailboxTransaction
 {
     private const string ClaimSql = """
         INSERT INTO message_dedup (user_id, sender_id, client_message_id, message_id, sent_at, expires_at)
@@ -22,12 +22,12 @@ internal sealed class SqliteMailboxTransaction(SqliteConnection connection, Sqli
 
     private const string InsertSql = """
         INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
-        VALUES (@UserId, @Seq, @MessageId, @Kind, @SenderId, NULL, @Payload, @SentAt, @ExpiresAt)
+        VALUES (@UserId, @Seq, @MessageId, @Kind, @SenderId, @GroupId, @Payload, @SentAt, @ExpiresAt)
         """;
 
     private const string DeleteAckedSql = """
         DELETE FROM envelopes WHERE user_id = @UserId AND seq <= @UpToSeq
-        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId
+        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live
         """;
 
     public async Task<SendOutcome> AppendMessageAsync(SendCommand command, CancellationToken cancellationToken)
@@ -64,10 +64,11 @@ internal sealed class SqliteMailboxTransaction(SqliteConnection connection, Sqli
 
     public async Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
     {
-        var removed = (await connection.QueryAsync<(long Kind, string MessageId, string SenderId)>(new CommandDefinition(
-            DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq }, transaction, cancellationToken: cancellationToken))).AsList();
+        var removed = (await connection.QueryAsync<(long Kind, string MessageId, string SenderId, long Live)>(new CommandDefinition(
+            DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken))).AsList();
         var receipts = new List<AddressedEnvelope>();
-        foreach (var group in removed.Where(r => r.Kind == (long)EnvelopeKind.Message)
+        // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
+        foreach (var group in removed.Where(r => r.Kind == (long)EnvelopeKind.Message && r.Live != 0)
                      .GroupBy(r => r.SenderId, StringComparer.Ordinal)
                      .OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -99,7 +100,7 @@ internal sealed class SqliteMailboxTransaction(SqliteConnection connection, Sqli
     private Task<long?> ReserveAsync(string userId, int count, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long?>(new CommandDefinition(NextSeqSql, new { UserId = userId, Count = count }, transaction, cancellationToken: cancellationToken));
 
-    private Task<int> InsertAsync(string userId, long seq, Guid messageId, EnvelopeKind kind, string senderId, string? payload, DateTimeOffset sentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+    private Task<int> InsertAsync(string userId, long seq, Guid messageId, EnvelopeKind kind, string senderId, string? payload, DateTimeOffset sentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken, string? groupId = null) =>
         connection.ExecuteAsync(new CommandDefinition(
             InsertSql,
             new
@@ -109,6 +110,7 @@ internal sealed class SqliteMailboxTransaction(SqliteConnection connection, Sqli
                 MessageId = messageId.ToString(),
                 Kind = (long)kind,
                 SenderId = senderId,
+                GroupId = groupId,
                 Payload = payload,
                 SentAt = UnixTime.ToMs(sentAt),
                 ExpiresAt = UnixTime.ToMs(expiresAt),

@@ -1,4 +1,5 @@
 using Chat.Domain.Accounts;
+using Chat.Domain.Groups;
 using Chat.Domain.Messaging;
 using Chat.Infrastructure.Migrations;
 using Chat.Infrastructure.Postgres;
@@ -22,6 +23,7 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
             services.AddSingleton<IMailboxStore, PostgresMailboxStore>();
             services.AddSingleton<IAccountStore, PostgresAccountStore>();
+            services.AddSingleton<IGroupStore, PostgresGroupStore>();
             services.AddSingleton<PostgresMigrationRunner>();
             services.AddSingleton<IDatabaseMigrator>(sp => new Migrator(sp.GetRequiredService<PostgresMigrationRunner>().MigrateAsync));
             services.AddSingleton(new StorageKind("postgres"));
@@ -31,11 +33,13 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton(SqliteConnectionFactory.ForDirectory(options.DataDirectory));
             services.AddSingleton<IMailboxStore, SqliteMailboxStore>();
             services.AddSingleton<IAccountStore, SqliteAccountStore>();
+            services.AddSingleton<IGroupStore, SqliteGroupStore>();
             services.AddSingleton<SqliteMigrationRunner>();
             services.AddSingleton<IDatabaseMigrator>(sp => new Migrator(sp.GetRequiredService<SqliteMigrationRunner>().MigrateAsync));
             services.AddSingleton(new StorageKind("sqlite"));
         }
 
+        services.AddSingleton<IGroupDirectory>(sp => sp.GetRequiredService<IGroupStore>());
         return services;
     }
 

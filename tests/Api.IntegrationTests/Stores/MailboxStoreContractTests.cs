@@ -1,4 +1,5 @@
 using Chat.Domain.Accounts;
+using Chat.Domain.Groups;
 using Chat.Domain.Messaging;
 
 namespace Chat.IntegrationTests.Stores;
@@ -14,6 +15,8 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
     protected IMailboxStore Store { get; set; } = null!;
 
     protected IAccountStore Accounts { get; set; } = null!;
+
+    protected IGroupStore Groups { get; set; } = null!;
 
     public abstract Task InitializeAsync();
 
@@ -181,6 +184,75 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
 
         Assert.Empty((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
         Assert.Equal(SendStatus.Stored, (await SendAsync(alice, bob, "kept", clientMessageId: "c")).Status);
+    }
+
+    [Fact]
+    public async Task Fan_out_gives_each_recipient_its_own_next_seq_and_records_what_they_received()
+    {
+        var (alice, bob, carol) = (await UserAsync(), await UserAsync(), await UserAsync());
+        await SendAsync(alice, carol, "carol already has one");
+        var draft = new EnvelopeDraft(Guid.CreateVersion7(T0), EnvelopeKind.Message, alice, "g1", "to all", T0, T0.AddDays(1), T0.AddDays(30));
+
+        IReadOnlyList<AddressedEnvelope> stored;
+        IReadOnlyList<ReceivedMessage> bobReceived, aliceReceived;
+        await using (var transaction = await Store.BeginAsync(default))
+        {
+            stored = await transaction.FanOutAsync([bob, carol, "nobody-" + Guid.NewGuid().ToString("N")[..8]], draft, default);
+            bobReceived = await transaction.FindReceivedAsync(bob, [draft.MessageId, Guid.NewGuid()], default);
+            aliceReceived = await transaction.FindReceivedAsync(alice, [draft.MessageId], default);
+            await transaction.CommitAsync(default);
+        }
+
+        Assert.Equal([(bob, 1L), (carol, 2L)], stored.Select(s => (s.UserId, s.Envelope.Seq)).OrderBy(s => s.Item2));
+        var carolCopy = (await Store.FetchPendingAsync(carol, 1, 10, T0, default)).Envelopes.Single();
+        Assert.Equal((draft.MessageId, "g1", "to all"), (carolCopy.MessageId, carolCopy.GroupId, carolCopy.Payload));
+        Assert.Equal((draft.MessageId, alice, "g1"), (bobReceived.Single().MessageId, bobReceived.Single().SenderId, bobReceived.Single().GroupId));
+        Assert.Empty(aliceReceived);
+    }
+
+    [Fact]
+    public async Task Claim_is_idempotent_per_key()
+    {
+        var alice = await UserAsync();
+        var first = Guid.NewGuid();
+
+        await using var transaction = await Store.BeginAsync(default);
+        var claimed = await transaction.ClaimAsync(alice, alice, "k", first, T0, T0.AddDays(1), default);
+        var again = await transaction.ClaimAsync(alice, alice, "k", Guid.NewGuid(), T0.AddMinutes(1), T0.AddDays(1), default);
+
+        Assert.Null(claimed);
+        Assert.Equal((first, T0), again);
+    }
+
+    [Fact]
+    public async Task Group_membership_is_kept_by_group_and_by_member()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        var groupId = "g" + Guid.NewGuid().ToString("N");
+
+        await using (var transaction = await Store.BeginAsync(default))
+        {
+            await transaction.CreateGroupAsync(groupId, "team", alice, T0, default);
+            await transaction.AddMembersAsync(groupId, [alice], GroupRole.Admin, T0, default);
+            await transaction.AddMembersAsync(groupId, [bob], GroupRole.Member, T0.AddSeconds(1), default);
+            Assert.Equal([bob], await transaction.FindUsersAsync([bob, "nobody-x1"], default));
+            await transaction.CommitAsync(default);
+        }
+
+        var group = await Groups.GetAsync(groupId, default);
+        Assert.Equal([(alice, GroupRole.Admin), (bob, GroupRole.Member)], group!.Members.Select(m => (m.UserId, m.Role)));
+        Assert.Equal((groupId, GroupRole.Member), (await Groups.GetGroupsOfAsync(bob, default)).Select(g => (g.GroupId, g.Role)).Single());
+
+        await using (var transaction = await Store.BeginAsync(default))
+        {
+            await transaction.SetRoleAsync(groupId, bob, GroupRole.Admin, default);
+            await transaction.RemoveMemberAsync(groupId, alice, default);
+            await transaction.CommitAsync(default);
+        }
+
+        Assert.Equal([(bob, GroupRole.Admin)], (await Groups.GetAsync(groupId, default))!.Members.Select(m => (m.UserId, m.Role)));
+        Assert.Empty(await Groups.GetGroupsOfAsync(alice, default));
+        Assert.Null(await Groups.GetAsync("missing", default));
     }
 
     private async Task<string> UserAsync()

@@ -17,6 +17,7 @@ public sealed class PostgresMailboxStoreTests : MailboxStoreContractTests
         await new PostgresMigrationRunner(_dataSource, NullLogger<PostgresMigrationRunner>.Instance).MigrateAsync(default);
         Store = new PostgresMailboxStore(_dataSource);
         Accounts = new PostgresAccountStore(_dataSource);
+        Groups = new PostgresGroupStore(_dataSource);
     }
 
     public override async Task DisposeAsync()
@@ -38,6 +39,7 @@ public sealed class SqliteMailboxStoreTests : MailboxStoreContractTests
         await new SqliteMigrationRunner(connections, NullLogger<SqliteMigrationRunner>.Instance).MigrateAsync(default);
         Store = new SqliteMailboxStore(connections);
         Accounts = new SqliteAccountStore(connections);
+        Groups = new SqliteGroupStore(connections);
     }
 
     public override Task DisposeAsync()

@@ -236,9 +236,9 @@ public sealed class KeyedWorkerPoolTests
 
         var running = pool.SubmitAsync("k", 0);
         await started.Task.WaitAsync(TestTimeout);
-        var expiring = pool.SubmitAsync("k", 1);
-        var patient = pool.SubmitAsync("k", 2, deadline: time.GetUtcNow().AddMinutes(1));
-        time.Advance(TimeSpan.FromSeconds(6));
+        var expiring = pool.SubmitAsync("k", 1, deadline: time.GetUtcNow().AddSeconds(2));
+        var patient = pool.SubmitAsync("k", 2);
+        time.Advance(TimeSpan.FromSeconds(3));
         release.TrySetResult();
 
         var error = await Assert.ThrowsAsync<ChatException>(() => expiring.WaitAsync(TestTimeout));
@@ -250,6 +250,27 @@ public sealed class KeyedWorkerPoolTests
         var snapshot = pool.Snapshot();
         Assert.Equal(1, snapshot.DiscardedExpired);
         Assert.Equal(3, snapshot.Dequeued);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_DeadlineBeyondMaxRequestAge_IsCappedAtMaxRequestAge()
+    {
+        var time = new FakeTimeProvider();
+        var (factory, started, release) = BlockingFactory(blockOn: 0);
+        var options = Options(DispatchMode.Hash, workers: 1);
+        options.MaxRequestAge = TimeSpan.FromSeconds(5);
+        await using var pool = CreatePool(options, factory, time);
+
+        var running = pool.SubmitAsync("k", 0);
+        await started.Task.WaitAsync(TestTimeout);
+        var distant = pool.SubmitAsync("k", 1, deadline: time.GetUtcNow().AddDays(30));
+        time.Advance(TimeSpan.FromSeconds(6));
+        release.TrySetResult();
+
+        var error = await Assert.ThrowsAsync<ChatException>(() => distant.WaitAsync(TestTimeout));
+        Assert.Equal("request expired", error.Detail);
+        Assert.DoesNotContain(1, factory.Seen);
+        await running.WaitAsync(TestTimeout);
     }
 
     [Fact]

@@ -1,0 +1,7 @@
+namespace Chat.Domain.Groups;
+
+public enum GroupRole : short
+{
+    Member = 0,
+    Admin = 1,
+}
