@@ -5,6 +5,25 @@ namespace Chat.Api.Presence;
 /// <summary>Publishes queued presence changes: one reader per lane, so each user's changes go out in order.</summary>
 public sealed partial class PresenceFanout(PresenceQueue queue, PresenceService presence, ILogger<PresenceFanout> logger) : BackgroundService
 {
+    /// <summary>
+    /// The server stops before this service (it was registered last), so the offline changes of the connections
+    /// it closed are queued by now: publish them, within the host's shutdown timeout, before stopping.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Complete();
+        try
+        {
+            await (ExecuteTask ?? Task.CompletedTask).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown timeout: whatever is still queued is dropped, as under overload.
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, queue.Lanes).Select(lane => RunLaneAsync(lane, stoppingToken)));
 

@@ -76,7 +76,7 @@ public sealed partial class PresenceHeartbeat(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogReapFailed(logger, e);
+            LogPublishFailed(logger, e);
         }
     }
 
@@ -97,4 +97,7 @@ public sealed partial class PresenceHeartbeat(
 
     [LoggerMessage(EventId = 621, Level = LogLevel.Warning, Message = "Reaping dead presence nodes failed; will retry")]
     private static partial void LogReapFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 622, Level = LogLevel.Warning, Message = "Publishing the offline change of a reaped user failed")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception);
 }

@@ -32,12 +32,15 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Extra configuration, overriding the test defaults.</summary>
     public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Run on the embedded default: SQLite in a temporary data folder, no PostgreSQL, no Redis.</summary>
+    public bool Embedded { get; init; }
+
     /// <summary>When set, replaces the host's clock.</summary>
     public FakeTimeProvider? Time { get; init; }
 
     public async Task InitializeAsync()
     {
-        if (ConnectionString.Length == 0)
+        if (ConnectionString.Length == 0 && !Embedded)
         {
             ConnectionString = await TestServers.CreateDatabaseAsync("chat");
         }
@@ -58,8 +61,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = ConnectionString,
-            ["ConnectionStrings:Redis"] = TestServers.Redis,
+            ["ConnectionStrings:Postgres"] = Embedded ? "" : ConnectionString,
+            ["ConnectionStrings:Redis"] = Embedded ? "" : TestServers.Redis,
             ["Redis:ChannelPrefix"] = RedisPrefix,
             ["Storage:DataDirectory"] = _dataDirectory,
             ["Auth:SigningKey"] = SigningKey,

@@ -153,6 +153,26 @@ public sealed class PresenceTests(PresenceFixture fixture) : IClassFixture<Prese
         Assert.Equal(500, (await bob.GetPresenceAsync(tooMany[..500])).Presences.Count);
     }
 
+    [Fact]
+    public async Task MessagePack_clients_get_presence_and_typing_with_the_same_field_names()
+    {
+        var aliceId = await RegisteredAsync("alice");
+        await using var bob = await Factory.ConnectAsync(Ids.User("bob"), messagePack: true);
+        Assert.Equal((bool?)true, (await bob.PresenceOfAsync(bob.UserId)).Online);
+        var bobSees = bob.Record();
+        await Factory.UploadContactsAsync(bob.UserId, aliceId);
+
+        await using var alice = await Factory.ConnectReadyAsync(aliceId, register: false);
+        var pushed = await bobSees.NextPresenceAsync();
+        var queried = await bob.PresenceOfAsync(aliceId);
+        await alice.TypingAsync(to: bob.UserId);
+        var typing = await bobSees.NextTypingAsync();
+
+        Assert.Equal((aliceId, (bool?)true, (long?)null), (pushed.UserId, pushed.Online, pushed.LastSeen));
+        Assert.Equal((aliceId, (bool?)true), (queried.UserId, queried.Online));
+        Assert.Equal((aliceId, (string?)null), (typing.From, typing.GroupId));
+    }
+
     private async Task<string> RegisteredAsync(string name)
     {
         var id = Ids.User(name);
