@@ -1,6 +1,7 @@
 using Chat.Domain.Messaging;
 using Chat.Hubs.Chat;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -34,6 +35,10 @@ public static class RealtimeExtensions
             // The backplane keeps its own multiplexer; this one serves health checks and shared node state.
             builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
             signalR.AddStackExchangeRedis(options => options.Configuration = configuration);
+            builder.Services.AddSingleton<RedisHubLifetimeManager<ChatHub>>();
+            builder.Services.AddSingleton<HubLifetimeManager<ChatHub>>(sp => new ResilientHubLifetimeManager<ChatHub>(
+                sp.GetRequiredService<RedisHubLifetimeManager<ChatHub>>(),
+                sp.GetRequiredService<ILogger<ResilientHubLifetimeManager<ChatHub>>>()));
         }
 
         return builder;

@@ -5,12 +5,13 @@ using Chat.Domain.Presence;
 using Chat.Hubs.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 
 namespace Chat.Hubs.Chat;
 
 /// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
 [Authorize]
-public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, IPresenceTracker presence, GroupService groups, PresenceService presenceService, TypingService typing) : Hub<IChatClient>
+public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, IPresenceTracker presence, GroupService groups, PresenceService presenceService, TypingService typing, ILogger<ChatHub> logger) : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
@@ -18,16 +19,19 @@ public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metric
 
     public override async Task OnConnectedAsync()
     {
+        // Push and presence need Redis; fetching and sending do not. The group join is made best effort by the
+        // lifetime manager (ResilientHubLifetimeManager) and presence here, so a session opens without Redis and
+        // the client syncs by FetchPending.
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentUser), Context.ConnectionAborted);
         metrics.ConnectionOpened();
-        await presence.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted);
+        await BestEffortAsync(() => presence.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted), "presence online");
         await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.ConnectionClosed();
-        await presence.DisconnectedAsync(CurrentUser, Context.ConnectionId, CancellationToken.None);
+        await BestEffortAsync(() => presence.DisconnectedAsync(CurrentUser, Context.ConnectionId, CancellationToken.None), "presence offline");
         await base.OnDisconnectedAsync(exception);
     }
 
