@@ -18,6 +18,7 @@ public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatCl
 {
     private const int Capacity = 65_536;
     private const int BatchSize = 256;
+    private static readonly TimeSpan SlowBatch = TimeSpan.FromSeconds(1);
 
     // One reader keeps pushes to a recipient in commit order.
     private readonly Channel<AddressedEnvelope> _queue = Channel.CreateBounded<AddressedEnvelope>(new BoundedChannelOptions(Capacity)
@@ -52,7 +53,17 @@ public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatCl
                 sends.Add(PushAsync(item));
             }
 
-            await Task.WhenAll(sends);
+            try
+            {
+                // A slow client's write must not hold up everyone else's pushes: stop waiting after a while and
+                // go on; its write finishes (or its connection closes) on its own.
+                await Task.WhenAll(sends).WaitAsync(SlowBatch, stoppingToken);
+            }
+            catch (TimeoutException)
+            {
+                LogSlowPushes(logger, sends.Count(t => !t.IsCompleted));
+            }
+
             sends.Clear();
         }
     }
@@ -77,6 +88,9 @@ public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatCl
             LogPushFailed(logger, e);
         }
     }
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Count} pushes still pending after a second (slow clients or backplane); moving on")]
+    private static partial void LogSlowPushes(ILogger logger, int count);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Push failed; the recipient will sync from the store")]
     private static partial void LogPushFailed(ILogger logger, Exception exception);
