@@ -26,17 +26,17 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource) : IMailbox
         WHERE user_id = @UserId AND expires_at > @Now
         """;
 
-    // Bounded batches; the subqueries are planned first, so this also runs on a Citus cluster.
+    // Bounded batches. On Citus the LIMIT subquery is planned first (recursive planning) and its keys are
+    // then deleted shard by shard, so no statement ever holds locks on the whole table.
     private const string SweepEnvelopesSql = """
-        DELETE FROM envelopes e
-        USING (SELECT user_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch) old
-        WHERE e.user_id = old.user_id AND e.seq = old.seq
+        DELETE FROM envelopes
+        WHERE (user_id, seq) IN (SELECT user_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch)
         """;
 
     private const string SweepDedupSql = """
-        DELETE FROM message_dedup d
-        USING (SELECT user_id, sender_id, client_message_id FROM message_dedup WHERE expires_at <= @Now LIMIT @Batch) old
-        WHERE d.user_id = old.user_id AND d.sender_id = old.sender_id AND d.client_message_id = old.client_message_id
+        DELETE FROM message_dedup
+        WHERE (user_id, sender_id, client_message_id) IN
+              (SELECT user_id, sender_id, client_message_id FROM message_dedup WHERE expires_at <= @Now LIMIT @Batch)
         """;
 
     public async Task<IMailboxTransaction> BeginAsync(CancellationToken cancellationToken)
