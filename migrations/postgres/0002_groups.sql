@@ -17,9 +17,12 @@ CREATE TABLE group_members (
     PRIMARY KEY (group_id, user_id)
 );
 
+-- name and role are copied here so that "my groups" is one single-shard read.
 CREATE TABLE user_groups (
-    user_id   text NOT NULL,
-    group_id  text NOT NULL,
+    user_id   text     NOT NULL,
+    group_id  text     NOT NULL,
+    name      text     NOT NULL,
+    role      smallint NOT NULL,
     PRIMARY KEY (user_id, group_id)
 );
 

@@ -14,8 +14,10 @@ CREATE TABLE group_members (
 ) WITHOUT ROWID;
 
 CREATE TABLE user_groups (
-    user_id   TEXT NOT NULL,
-    group_id  TEXT NOT NULL,
+    user_id   TEXT    NOT NULL,
+    group_id  TEXT    NOT NULL,
+    name      TEXT    NOT NULL,
+    role      INTEGER NOT NULL,
     PRIMARY KEY (user_id, group_id)
 ) WITHOUT ROWID;
 

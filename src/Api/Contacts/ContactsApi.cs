@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chat.Api.Accounts;
 using Chat.Api.Auth;
+using Chat.Api.Hosting;
 using Chat.Domain.Contacts;
 using Chat.Domain.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,9 +31,9 @@ public static class ContactsApi
             var registered = await contacts.UploadAsync(UserOf(user), request?.UserIds, cancellationToken);
             return TypedResults.Ok(new UploadContactsResponse(registered));
         }
-        catch (ChatException e)
+        catch (ChatException e) when (e.IsClientError())
         {
-            return Problem(e);
+            return e.ToProblem();
         }
     }
 
@@ -47,9 +48,9 @@ public static class ContactsApi
             await contacts.RemoveAsync(UserOf(user), contactId, cancellationToken);
             return TypedResults.NoContent();
         }
-        catch (ChatException e)
+        catch (ChatException e) when (e.IsClientError())
         {
-            return Problem(e);
+            return e.ToProblem();
         }
     }
 
@@ -64,21 +65,13 @@ public static class ContactsApi
             var privacy = await contacts.SetPrivacyAsync(UserOf(user), request?.LastSeen, cancellationToken);
             return TypedResults.Ok(new PrivacyResponse(privacy.ToWire()));
         }
-        catch (ChatException e)
+        catch (ChatException e) when (e.IsClientError())
         {
-            return Problem(e);
+            return e.ToProblem();
         }
     }
 
     // The group requires an authenticated user, and tokens always carry "sub".
     private static string UserOf(ClaimsPrincipal user) =>
         user.FindFirstValue(ChatClaims.Subject) ?? throw new InvalidOperationException("authenticated user without a 'sub' claim.");
-
-    private static ProblemHttpResult Problem(ChatException e) => ApiProblems.Of(e.Code, e.Code switch
-    {
-        ChatErrorCode.InvalidRequest => StatusCodes.Status400BadRequest,
-        ChatErrorCode.NotFound => StatusCodes.Status404NotFound,
-        ChatErrorCode.Forbidden => StatusCodes.Status403Forbidden,
-        _ => StatusCodes.Status500InternalServerError,
-    }, e.Detail);
 }

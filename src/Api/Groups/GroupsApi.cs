@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Chat.Api.Auth;
+using Chat.Api.Hosting;
 using Chat.Domain.Errors;
 using Chat.Domain.Groups;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -66,7 +67,7 @@ public static class GroupsApi
         {
             return await action();
         }
-        catch (ChatException e)
+        catch (ChatException e) when (e.IsClientError())
         {
             return e.ToProblem();
         }

@@ -27,6 +27,7 @@ public static class HostingExtensions
                 .Enrich.FromLogContext(),
             preserveStaticLogger: true);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ChatExceptionHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

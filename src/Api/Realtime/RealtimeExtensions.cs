@@ -36,8 +36,11 @@ public static class RealtimeExtensions
             builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
             signalR.AddStackExchangeRedis(options => options.Configuration = configuration);
             builder.Services.AddSingleton<RedisHubLifetimeManager<ChatHub>>();
+            var degradedLifetime = builder.Configuration.GetValue("Redis:DegradedSessionLifetime", TimeSpan.FromSeconds(60));
             builder.Services.AddSingleton<HubLifetimeManager<ChatHub>>(sp => new ResilientHubLifetimeManager<ChatHub>(
                 sp.GetRequiredService<RedisHubLifetimeManager<ChatHub>>(),
+                degradedLifetime,
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ResilientHubLifetimeManager<ChatHub>>>()));
         }
 

@@ -1,25 +1,49 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Api.Realtime;
 
 /// <summary>
 /// Wraps the Redis backplane so that an unreachable Redis degrades push only. Connection set-up and group
-/// membership wait on Redis at most <see cref="BackplaneWait"/> and then go on without it: the session opens,
-/// the client sends and syncs from the store, and pushes resume once Redis is back for new sessions.
-/// Sends are already best effort (see SignalREnvelopeNotifier) and are passed through.
+/// membership wait on Redis at most <see cref="BackplaneWait"/> and then go on without it: the session opens
+/// and the client sends and syncs from the store. Such a degraded session gets no pushes, so it is closed
+/// after <paramref name="degradedSessionLifetime"/>; the client reconnects and, once Redis is back, has push
+/// again. Sends are already best effort (see SignalREnvelopeNotifier) and are passed through.
 /// </summary>
-public sealed partial class ResilientHubLifetimeManager<THub>(HubLifetimeManager<THub> inner, ILogger<ResilientHubLifetimeManager<THub>> logger)
+public sealed partial class ResilientHubLifetimeManager<THub>(
+    HubLifetimeManager<THub> inner,
+    TimeSpan degradedSessionLifetime,
+    TimeProvider timeProvider,
+    ILogger<ResilientHubLifetimeManager<THub>> logger)
     : HubLifetimeManager<THub>
     where THub : Hub
 {
     private static readonly TimeSpan BackplaneWait = TimeSpan.FromSeconds(2);
 
-    public override Task OnConnectedAsync(HubConnectionContext connection) => BestEffortAsync(inner.OnConnectedAsync(connection), "connect");
+    private readonly ConcurrentDictionary<string, HubConnectionContext> _local = new(StringComparer.Ordinal);
 
-    public override Task OnDisconnectedAsync(HubConnectionContext connection) => BestEffortAsync(inner.OnDisconnectedAsync(connection), "disconnect");
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        _local[connection.ConnectionId] = connection;
+        if (!await BestEffortAsync(inner.OnConnectedAsync(connection), "connect"))
+        {
+            CloseLater(connection.ConnectionId);
+        }
+    }
 
-    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        BestEffortAsync(inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "join group");
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        _local.TryRemove(connection.ConnectionId, out _);
+        await BestEffortAsync(inner.OnDisconnectedAsync(connection), "disconnect");
+    }
+
+    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (!await BestEffortAsync(inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "join group"))
+        {
+            CloseLater(connectionId);
+        }
+    }
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
         BestEffortAsync(inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), "leave group");
@@ -60,17 +84,40 @@ public sealed partial class ResilientHubLifetimeManager<THub>(HubLifetimeManager
     public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
         inner.TryGetReturnType(invocationId, out type);
 
-    private async Task BestEffortAsync(Task step, string what)
+    private async Task<bool> BestEffortAsync(Task step, string what)
     {
         try
         {
             await step.WaitAsync(BackplaneWait);
+            return true;
         }
         catch (Exception e)
         {
             LogDegraded(logger, e, what);
+            return false;
         }
     }
+
+    private void CloseLater(string connectionId)
+    {
+        // Jitter spreads the reconnects of everyone who connected during the same outage.
+        var delay = degradedSessionLifetime * (1 + (Random.Shared.NextDouble() * 0.2));
+        _ = Task.Delay(delay, timeProvider).ContinueWith(
+            _ =>
+            {
+                if (_local.TryGetValue(connectionId, out var connection))
+                {
+                    LogClosingDegraded(logger, connectionId);
+                    connection.Abort();
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Closing session {ConnectionId} that opened without the backplane, so it reconnects with push")]
+    private static partial void LogClosingDegraded(ILogger logger, string connectionId);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Backplane unavailable during {Step}; the session goes on without push")]
     private static partial void LogDegraded(ILogger logger, Exception exception, string step);

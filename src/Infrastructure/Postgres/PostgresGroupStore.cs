@@ -19,20 +19,9 @@ public sealed class PostgresGroupStore(NpgsqlDataSource dataSource) : IGroupStor
     public async Task<IReadOnlyList<GroupSummary>> GetGroupsOfAsync(string userId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // Two single-shard steps on Citus: my group ids from user_groups, then each group's row and my role.
-        var ids = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT group_id FROM user_groups WHERE user_id = @UserId", new { UserId = userId }, cancellationToken: cancellationToken))).ToArray();
-        if (ids.Length == 0)
-        {
-            return [];
-        }
-
         var rows = await connection.QueryAsync<(string GroupId, string Name, short Role)>(new CommandDefinition(
-            """
-            SELECT g.group_id, g.name, m.role FROM groups g JOIN group_members m ON m.group_id = g.group_id
-            WHERE g.group_id = ANY(@Ids) AND m.user_id = @UserId ORDER BY g.name, g.group_id
-            """,
-            new { Ids = ids, UserId = userId },
+            "SELECT group_id, name, role FROM user_groups WHERE user_id = @UserId ORDER BY name, group_id",
+            new { UserId = userId },
             cancellationToken: cancellationToken));
         return rows.Select(r => new GroupSummary(r.GroupId, r.Name, (GroupRole)r.Role)).ToList();
     }

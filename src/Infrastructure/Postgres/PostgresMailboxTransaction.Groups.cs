@@ -102,6 +102,10 @@ internal sealed partial class PostgresMailboxTransaction
 
     public async Task<Group?> LoadGroupAsync(string groupId, CancellationToken cancellationToken)
     {
+        // Workers serialise a group's changes within a node; the row lock does it across nodes, so two nodes
+        // can never both pass the size limit or both remove the last admin. Single-shard on Citus.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT 1 FROM groups WHERE group_id = @GroupId FOR UPDATE", new { GroupId = groupId }, transaction, cancellationToken: cancellationToken));
         var rows = (await connection.QueryAsync<GroupRow>(new CommandDefinition(
             GroupRow.LoadSql, new { GroupId = groupId }, transaction, cancellationToken: cancellationToken))).AsList();
         return GroupRow.ToGroup(rows);
@@ -121,12 +125,14 @@ internal sealed partial class PostgresMailboxTransaction
             return;
         }
 
-        var args = new { GroupId = groupId, Ids = userIds.ToArray(), Role = (short)role, Now = now };
+        var name = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT name FROM groups WHERE group_id = @GroupId", new { GroupId = groupId }, transaction, cancellationToken: cancellationToken));
+        var args = new { GroupId = groupId, Ids = userIds.ToArray(), Role = (short)role, Now = now, Name = name };
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO group_members (group_id, user_id, role, joined_at) SELECT @GroupId, u, @Role, @Now FROM unnest(@Ids) AS u ON CONFLICT DO NOTHING",
             args, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO user_groups (user_id, group_id) SELECT u, @GroupId FROM unnest(@Ids) AS u ON CONFLICT DO NOTHING",
+            "INSERT INTO user_groups (user_id, group_id, name, role) SELECT u, @GroupId, @Name, @Role FROM unnest(@Ids) AS u ON CONFLICT DO NOTHING",
             args, transaction, cancellationToken: cancellationToken));
     }
 
@@ -139,10 +145,12 @@ internal sealed partial class PostgresMailboxTransaction
             "DELETE FROM user_groups WHERE user_id = @UserId AND group_id = @GroupId", args, transaction, cancellationToken: cancellationToken));
     }
 
-    public Task SetRoleAsync(string groupId, string userId, GroupRole role, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE group_members SET role = @Role WHERE group_id = @GroupId AND user_id = @UserId",
-            new { GroupId = groupId, UserId = userId, Role = (short)role },
-            transaction,
-            cancellationToken: cancellationToken));
+    public async Task SetRoleAsync(string groupId, string userId, GroupRole role, CancellationToken cancellationToken)
+    {
+        var args = new { GroupId = groupId, UserId = userId, Role = (short)role };
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE group_members SET role = @Role WHERE group_id = @GroupId AND user_id = @UserId", args, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE user_groups SET role = @Role WHERE user_id = @UserId AND group_id = @GroupId", args, transaction, cancellationToken: cancellationToken));
+    }
 }

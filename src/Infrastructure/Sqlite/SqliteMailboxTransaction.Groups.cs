@@ -98,14 +98,16 @@ internal sealed partial class SqliteMailboxTransaction
 
     public async Task AddMembersAsync(string groupId, IReadOnlyCollection<string> userIds, GroupRole role, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var name = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT name FROM groups WHERE group_id = @GroupId", new { GroupId = groupId }, transaction, cancellationToken: cancellationToken));
         foreach (var userId in userIds)
         {
-            var args = new { GroupId = groupId, UserId = userId, Role = (long)role, Now = UnixTime.ToMs(now) };
+            var args = new { GroupId = groupId, UserId = userId, Role = (long)role, Now = UnixTime.ToMs(now), Name = name };
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES (@GroupId, @UserId, @Role, @Now) ON CONFLICT DO NOTHING",
                 args, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO user_groups (user_id, group_id) VALUES (@UserId, @GroupId) ON CONFLICT DO NOTHING",
+                "INSERT INTO user_groups (user_id, group_id, name, role) VALUES (@UserId, @GroupId, @Name, @Role) ON CONFLICT DO NOTHING",
                 args, transaction, cancellationToken: cancellationToken));
         }
     }
@@ -119,10 +121,12 @@ internal sealed partial class SqliteMailboxTransaction
             "DELETE FROM user_groups WHERE user_id = @UserId AND group_id = @GroupId", args, transaction, cancellationToken: cancellationToken));
     }
 
-    public Task SetRoleAsync(string groupId, string userId, GroupRole role, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE group_members SET role = @Role WHERE group_id = @GroupId AND user_id = @UserId",
-            new { GroupId = groupId, UserId = userId, Role = (long)role },
-            transaction,
-            cancellationToken: cancellationToken));
+    public async Task SetRoleAsync(string groupId, string userId, GroupRole role, CancellationToken cancellationToken)
+    {
+        var args = new { GroupId = groupId, UserId = userId, Role = (long)role };
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE group_members SET role = @Role WHERE group_id = @GroupId AND user_id = @UserId", args, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE user_groups SET role = @Role WHERE user_id = @UserId AND group_id = @GroupId", args, transaction, cancellationToken: cancellationToken));
+    }
 }
