@@ -36,7 +36,7 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
 
     private const string DeleteAckedSql = """
         DELETE FROM envelopes WHERE user_id = @UserId AND seq <= @UpToSeq
-        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live
+        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live, group_id AS GroupId
         """;
 
     private const string ReserveSeqsSql = """
@@ -44,9 +44,9 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
         """;
 
     private const string InsertReceiptsSql = """
-        INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, payload, sent_at, expires_at)
-        SELECT @UserId, s.seq, s.message_id, @Kind, @From, NULL, @Now, @ExpiresAt
-        FROM unnest(@Seqs, @MessageIds) AS s(seq, message_id)
+        INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
+        SELECT @UserId, s.seq, s.message_id, @Kind, @From, s.group_id, NULL, @Now, @ExpiresAt
+        FROM unnest(@Seqs, @MessageIds, @GroupIds) AS s(seq, message_id, group_id)
         """;
 
     public async Task<SendOutcome> AppendMessageAsync(SendCommand command, CancellationToken cancellationToken)
@@ -82,7 +82,7 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
 
     public async Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
     {
-        var removed = (await connection.QueryAsync<(short Kind, Guid MessageId, string SenderId, bool Live)>(
+        var removed = (await connection.QueryAsync<(short Kind, Guid MessageId, string SenderId, bool Live, string? GroupId)>(
             new CommandDefinition(DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = now }, transaction, cancellationToken: cancellationToken))).AsList();
         if (removed.Count == 0)
         {
@@ -97,6 +97,7 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
                      .OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var messageIds = group.Select(r => r.MessageId).ToArray();
+            var groupIds = group.Select(r => r.GroupId).ToArray();
             var lastSeq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
                 ReserveSeqsSql, new { UserId = group.Key, Count = messageIds.Length }, transaction, cancellationToken: cancellationToken));
             if (lastSeq is null)
@@ -107,12 +108,12 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
             var seqs = Enumerable.Range(0, messageIds.Length).Select(i => lastSeq.Value - messageIds.Length + 1 + i).ToArray();
             await connection.ExecuteAsync(new CommandDefinition(
                 InsertReceiptsSql,
-                new { UserId = group.Key, Seqs = seqs, MessageIds = messageIds, Kind = (short)EnvelopeKind.Delivered, From = userId, Now = now, ExpiresAt = receiptExpiresAt },
+                new { UserId = group.Key, Seqs = seqs, MessageIds = messageIds, GroupIds = groupIds, Kind = (short)EnvelopeKind.Delivered, From = userId, Now = now, ExpiresAt = receiptExpiresAt },
                 transaction,
                 cancellationToken: cancellationToken));
             for (var i = 0; i < seqs.Length; i++)
             {
-                receipts.Add(new AddressedEnvelope(group.Key, new Envelope(seqs[i], messageIds[i], EnvelopeKind.Delivered, userId, null, null, now)));
+                receipts.Add(new AddressedEnvelope(group.Key, new Envelope(seqs[i], messageIds[i], EnvelopeKind.Delivered, userId, groupIds[i], null, now)));
             }
         }
 

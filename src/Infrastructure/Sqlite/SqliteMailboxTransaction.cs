@@ -27,7 +27,7 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
 
     private const string DeleteAckedSql = """
         DELETE FROM envelopes WHERE user_id = @UserId AND seq <= @UpToSeq
-        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live
+        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live, group_id AS GroupId
         """;
 
     public async Task<SendOutcome> AppendMessageAsync(SendCommand command, CancellationToken cancellationToken)
@@ -64,7 +64,7 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
 
     public async Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
     {
-        var removed = (await connection.QueryAsync<(long Kind, string MessageId, string SenderId, long Live)>(new CommandDefinition(
+        var removed = (await connection.QueryAsync<(long Kind, string MessageId, string SenderId, long Live, string? GroupId)>(new CommandDefinition(
             DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken))).AsList();
         var receipts = new List<AddressedEnvelope>();
         // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
@@ -73,6 +73,7 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
                      .OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var messageIds = group.Select(r => Guid.Parse(r.MessageId)).ToArray();
+            var groupIds = group.Select(r => r.GroupId).ToArray();
             if (await ReserveAsync(group.Key, messageIds.Length, cancellationToken) is not { } lastSeq)
             {
                 continue; // The sender's account is gone: nobody to tell.
@@ -81,8 +82,8 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
             for (var i = 0; i < messageIds.Length; i++)
             {
                 var seq = lastSeq - messageIds.Length + 1 + i;
-                await InsertAsync(group.Key, seq, messageIds[i], EnvelopeKind.Delivered, userId, null, now, receiptExpiresAt, cancellationToken);
-                receipts.Add(new AddressedEnvelope(group.Key, new Envelope(seq, messageIds[i], EnvelopeKind.Delivered, userId, null, null, now)));
+                await InsertAsync(group.Key, seq, messageIds[i], EnvelopeKind.Delivered, userId, null, now, receiptExpiresAt, cancellationToken, groupIds[i]);
+                receipts.Add(new AddressedEnvelope(group.Key, new Envelope(seq, messageIds[i], EnvelopeKind.Delivered, userId, groupIds[i], null, now)));
             }
         }
 

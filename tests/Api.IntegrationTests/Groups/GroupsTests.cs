@@ -190,7 +190,7 @@ public sealed class GroupsTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Group_read_receipts_come_from_each_member()
+    public async Task Group_read_and_delivered_receipts_come_from_each_member_and_name_the_group()
     {
         await using var alice = await factory.ConnectAsync(Ids.User("alice"));
         await using var bob = await factory.ConnectAsync(Ids.User("bob"));
@@ -202,9 +202,14 @@ public sealed class GroupsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await MarkReadAsync(bob, sent.MessageId);
         await MarkReadAsync(carol, sent.MessageId);
 
-        var receipts = (await alice.DrainAsync()).Where(e => e.Kind == "read").ToList();
+        await bob.AckAsync((await bob.DrainAsync()).Single(e => e.MessageId == sent.MessageId).Seq);
+
+        var pending = await alice.DrainAsync();
+        var receipts = pending.Where(e => e.Kind == "read").ToList();
         Assert.Equal(new[] { bob.UserId, carol.UserId }.Order(), receipts.Select(r => r.From).Order());
         Assert.All(receipts, r => Assert.Equal((sent.MessageId, groupId), (r.MessageId, r.GroupId)));
+        var delivered = Assert.Single(pending, e => e.Kind == "delivered");
+        Assert.Equal((sent.MessageId, groupId, bob.UserId), (delivered.MessageId, delivered.GroupId, delivered.From));
     }
 
     [Fact]
