@@ -9,11 +9,12 @@ public sealed partial class ChatHub
 
     private async Task BestEffortAsync(Func<Task> step, string what)
     {
+        // No connection token here: at disconnect it is already cancelled, and the offline update must still run.
         try
         {
-            await step().WaitAsync(BackplaneWait, Context.ConnectionAborted);
+            await step().WaitAsync(BackplaneWait);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !Context.ConnectionAborted.IsCancellationRequested)
+        catch (Exception e)
         {
             LogDegraded(logger, e, what);
         }
