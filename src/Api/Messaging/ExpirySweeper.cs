@@ -2,9 +2,14 @@ using Chat.Domain.Messaging;
 
 namespace Chat.Api.Messaging;
 
-/// <summary>Deletes expired envelopes in bounded batches, so a large backlog never becomes one long transaction.</summary>
-public sealed partial class ExpirySweeper(IMailboxStore store, MessagingOptions options, TimeProvider time, ILogger<ExpirySweeper> logger) : BackgroundService
+/// <summary>
+/// Deletes expired envelopes in bounded batches, so a large backlog never becomes one long transaction, and
+/// retries receipts left in the outbox.
+/// </summary>
+public sealed partial class ExpirySweeper(IMailboxStore store, MailboxService mailboxes, MessagingOptions options, TimeProvider time, ILogger<ExpirySweeper> logger) : BackgroundService
 {
+    private static readonly TimeSpan StaleReceiptAge = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.SweepInterval, time);
@@ -13,6 +18,8 @@ public sealed partial class ExpirySweeper(IMailboxStore store, MessagingOptions 
             try
             {
                 await SweepOnceAsync(stoppingToken);
+                // Receipts whose delivery failed (a crash, an outage) are still queued: retry them.
+                await mailboxes.RedeliverStaleReceiptsAsync(StaleReceiptAge, options.SweepBatchSize, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

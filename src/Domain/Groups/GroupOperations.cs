@@ -10,6 +10,8 @@ namespace Chat.Domain.Groups;
 /// </summary>
 public abstract record GroupOperation(string GroupId, string Actor, DateTimeOffset Now, DateTimeOffset ExpiresAt) : MailboxOperation
 {
+    public override string Key => KeyOf(GroupId);
+
     public static string KeyOf(string groupId) => "g:" + groupId;
 
     protected async Task<IReadOnlyList<AddressedEnvelope>> AnnounceAsync(

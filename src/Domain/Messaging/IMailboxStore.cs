@@ -11,8 +11,11 @@ public interface IMailboxStore
     /// <summary>Envelopes of <paramref name="userId"/> after <paramref name="afterSeq"/>, in seq order, unexpired at <paramref name="now"/>.</summary>
     Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Deletes at most <paramref name="batchSize"/> envelopes and dedup records that expired before <paramref name="now"/>.</summary>
+    /// <summary>Deletes at most <paramref name="batchSize"/> envelopes, dedup records and queued receipts each that expired before <paramref name="now"/>.</summary>
     Task<int> SweepExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
+
+    /// <summary>Receipts queued before <paramref name="queuedBefore"/> and still in the outbox: their delivery failed or was cut short.</summary>
+    Task<IReadOnlyList<PendingReceipt>> GetStaleReceiptsAsync(DateTimeOffset queuedBefore, DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
     Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -8,10 +8,22 @@ public interface IMailboxTransaction : IAsyncDisposable
     Task<SendOutcome> AppendMessageAsync(SendCommand command, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes the envelopes of <paramref name="userId"/> with seq &lt;= <paramref name="upToSeq"/> and stores a
-    /// <see cref="EnvelopeKind.Delivered"/> receipt for the sender of each removed message.
+    /// Deletes the envelopes of <paramref name="userId"/> with seq &lt;= <paramref name="upToSeq"/> and queues a
+    /// <see cref="EnvelopeKind.Delivered"/> receipt for the sender of each removed, unexpired message in the
+    /// reader's outbox. It locks no other user's mailbox.
     /// </summary>
     Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Queues receipts in their readers' outbox (a receipt already queued is not queued twice).</summary>
+    Task QueueReceiptsAsync(IReadOnlyList<PendingReceipt> receipts, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the queued receipts of <paramref name="readerId"/> for these messages into <paramref name="senderId"/>'s
+    /// mailbox, each with the sender's next seq, and removes them from the outbox. Receipts no longer queued
+    /// (moved already) are skipped, so delivering twice stores once.
+    /// </summary>
+    Task<IReadOnlyList<AddressedEnvelope>> DeliverReceiptsAsync(
+        string senderId, string readerId, EnvelopeKind kind, IReadOnlyList<Guid> messageIds, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores <paramref name="draft"/> in every recipient's mailbox, each with its own next seq. For messages it

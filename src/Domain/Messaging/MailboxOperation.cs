@@ -9,6 +9,12 @@ namespace Chat.Domain.Messaging;
 /// </summary>
 public abstract record MailboxOperation
 {
+    /// <summary>
+    /// The mailbox (user id) or group ("g:" + id) this operation writes and locks. A batch applies its operations
+    /// in key order, so every transaction takes its row locks in one global order and two never deadlock.
+    /// </summary>
+    public abstract string Key { get; }
+
     public abstract Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken);
 }
 
@@ -23,6 +29,8 @@ public sealed record MailboxResult(object? Value, IReadOnlyList<AddressedEnvelop
 
 public sealed record SendOperation(SendCommand Command) : MailboxOperation
 {
+    public override string Key => Command.RecipientId;
+
     public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
     {
         var outcome = await transaction.AppendMessageAsync(Command, cancellationToken);
@@ -37,9 +45,21 @@ public sealed record SendOperation(SendCommand Command) : MailboxOperation
 
 public sealed record AckOperation(string UserId, long UpToSeq, DateTimeOffset Now, DateTimeOffset ReceiptExpiresAt) : MailboxOperation
 {
+    public override string Key => UserId;
+
+    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken) =>
+        new(await transaction.AckAsync(UserId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken), []);
+}
+
+/// <summary>Moves one reader's queued receipts into a sender's mailbox; runs on the sender's worker.</summary>
+public sealed record DeliverReceiptsOperation(string SenderId, string ReaderId, EnvelopeKind Kind, IReadOnlyList<Guid> MessageIds, DateTimeOffset Now, DateTimeOffset ExpiresAt)
+    : MailboxOperation
+{
+    public override string Key => SenderId;
+
     public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
     {
-        var outcome = await transaction.AckAsync(UserId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken);
-        return new(outcome.Removed, outcome.Receipts);
+        var stored = await transaction.DeliverReceiptsAsync(SenderId, ReaderId, Kind, MessageIds, Now, ExpiresAt, cancellationToken);
+        return new(stored.Count, stored);
     }
 }

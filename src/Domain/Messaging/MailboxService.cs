@@ -50,7 +50,9 @@ public sealed class MailboxService(
 
         var now = timeProvider.GetUtcNow();
         var result = await pool.SubmitAsync(userId, new MarkReadOperation(userId, messageIds, now, now + options.MaxAge), null, cancellationToken);
-        return result.Get<int>();
+        var queued = result.Get<IReadOnlyList<PendingReceipt>>();
+        await DeliverReceiptsAsync(queued, cancellationToken);
+        return queued.Count;
     }
 
     public Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, CancellationToken cancellationToken)
@@ -77,7 +79,48 @@ public sealed class MailboxService(
 
         var now = timeProvider.GetUtcNow();
         var result = await pool.SubmitAsync(userId, new AckOperation(userId, upToSeq, now, now + options.MaxAge), null, cancellationToken);
-        return result.Get<int>();
+        var outcome = result.Get<AckOutcome>();
+        await DeliverReceiptsAsync(outcome.Receipts, cancellationToken);
+        return outcome.Removed;
+    }
+
+    /// <summary>
+    /// Stores queued receipts in their senders' mailboxes, each on its sender's worker, so no transaction locks
+    /// two users' mailboxes. A failure here loses nothing: the receipts stay queued and the sweeper retries.
+    /// </summary>
+    public async Task DeliverReceiptsAsync(IReadOnlyList<PendingReceipt> receipts, CancellationToken cancellationToken)
+    {
+        if (receipts.Count == 0)
+        {
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var deliveries = receipts
+            .GroupBy(r => (r.SenderId, r.ReaderId, r.Kind))
+            .Select(g => pool.SubmitAsync(
+                g.Key.SenderId,
+                new DeliverReceiptsOperation(g.Key.SenderId, g.Key.ReaderId, g.Key.Kind, g.Select(r => r.MessageId).ToList(), now, now + options.MaxAge),
+                null,
+                cancellationToken))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(deliveries);
+        }
+        catch (ChatException)
+        {
+            // Still queued in the outbox; RedeliverStaleReceiptsAsync picks them up.
+        }
+    }
+
+    /// <summary>Retries receipts that stayed queued longer than <paramref name="olderThan"/>; returns how many it found.</summary>
+    public async Task<int> RedeliverStaleReceiptsAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var stale = await store.GetStaleReceiptsAsync(now - olderThan, now, limit, cancellationToken);
+        await DeliverReceiptsAsync(stale, cancellationToken);
+        return stale.Count;
     }
 
     internal DateTimeOffset ExpiryFor(DateTimeOffset now, int? ttlSeconds)

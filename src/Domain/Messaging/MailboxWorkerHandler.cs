@@ -9,8 +9,9 @@ namespace Chat.Domain.Messaging;
 /// </summary>
 public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier notifier) : IWorkerHandler<MailboxOperation, MailboxResult>
 {
-    // A batch that touches several mailboxes (fan-out, receipts) can lose a deadlock to another node's batch;
-    // the database rolls it back whole, so running it again is safe.
+    // Operations lock only their own key's rows, in key order, so batches do not deadlock one another; a group
+    // fan-out locks many mailboxes and can still lose one to another node. The database rolls the batch back
+    // whole, so running it again is safe.
     private const int Attempts = 3;
 
     public async Task<IReadOnlyList<MailboxResult>> ProcessAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
@@ -41,7 +42,8 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
     {
         var results = new MailboxResult[batch.Count];
         await using var transaction = await store.BeginAsync(cancellationToken);
-        for (var i = 0; i < batch.Count; i++)
+        // Key order (stable, so one key's operations keep their order) is the global lock order.
+        foreach (var i in Enumerable.Range(0, batch.Count).OrderBy(i => batch[i].Key, StringComparer.Ordinal))
         {
             results[i] = await batch[i].ApplyAsync(transaction, cancellationToken);
         }

@@ -9,6 +9,8 @@ namespace Chat.Domain.Messaging;
 /// </summary>
 public sealed record MarkReadOperation(string UserId, IReadOnlyList<Guid> MessageIds, DateTimeOffset Now, DateTimeOffset ReceiptExpiresAt) : MailboxOperation
 {
+    public override string Key => UserId;
+
     public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
     {
         var distinct = MessageIds.Distinct().ToList();
@@ -18,21 +20,18 @@ public sealed record MarkReadOperation(string UserId, IReadOnlyList<Guid> Messag
             return MailboxResult.Failed(ChatException.Forbidden("only a recipient of a message can mark it read."));
         }
 
-        var push = new List<AddressedEnvelope>();
-        foreach (var message in received.OrderBy(m => m.SenderId, StringComparer.Ordinal))
+        var queued = new List<PendingReceipt>();
+        foreach (var message in received)
         {
             // One read receipt per message and reader, however often the reader's devices mark it.
-            if (await transaction.ClaimAsync(UserId, UserId, "read:" + message.MessageId.ToString("N"), message.MessageId, Now, ReceiptExpiresAt, cancellationToken) is not null)
+            if (await transaction.ClaimAsync(UserId, UserId, "read:" + message.MessageId.ToString("N"), message.MessageId, Now, ReceiptExpiresAt, cancellationToken) is null)
             {
-                continue;
+                queued.Add(new PendingReceipt(UserId, message.SenderId, message.MessageId, message.GroupId, EnvelopeKind.Read));
             }
-
-            push.AddRange(await transaction.FanOutAsync(
-                [message.SenderId],
-                new EnvelopeDraft(message.MessageId, EnvelopeKind.Read, UserId, message.GroupId, null, Now, ReceiptExpiresAt, ReceiptExpiresAt),
-                cancellationToken));
         }
 
-        return new(push.Count, push);
+        // Queued in the reader's shard; the senders' workers store them (see DeliverReceiptsOperation).
+        await transaction.QueueReceiptsAsync(queued, Now, ReceiptExpiresAt, cancellationToken);
+        return new(queued, []);
     }
 }

@@ -39,6 +39,11 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource) : IMailbox
               (SELECT user_id, sender_id, client_message_id FROM message_dedup WHERE expires_at <= @Now LIMIT @Batch)
         """;
 
+    private const string SweepReceiptsSql = """
+        DELETE FROM receipt_outbox
+        WHERE (user_id, message_id, kind) IN (SELECT user_id, message_id, kind FROM receipt_outbox WHERE expires_at <= @Now LIMIT @Batch)
+        """;
+
     public async Task<IMailboxTransaction> BeginAsync(CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -75,7 +80,18 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource) : IMailbox
         var args = new { Now = now, Batch = batchSize };
         var envelopes = await connection.ExecuteAsync(new CommandDefinition(SweepEnvelopesSql, args, cancellationToken: cancellationToken));
         var dedup = await connection.ExecuteAsync(new CommandDefinition(SweepDedupSql, args, cancellationToken: cancellationToken));
-        return envelopes + dedup;
+        var receipts = await connection.ExecuteAsync(new CommandDefinition(SweepReceiptsSql, args, cancellationToken: cancellationToken));
+        return envelopes + dedup + receipts;
+    }
+
+    public async Task<IReadOnlyList<PendingReceipt>> GetStaleReceiptsAsync(DateTimeOffset queuedBefore, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string ReaderId, string SenderId, Guid MessageId, string? GroupId, short Kind)>(new CommandDefinition(
+            "SELECT user_id, sender_id, message_id, group_id, kind FROM receipt_outbox WHERE created_at < @QueuedBefore AND expires_at > @Now LIMIT @Limit",
+            new { QueuedBefore = queuedBefore, Now = now, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new PendingReceipt(r.ReaderId, r.SenderId, r.MessageId, r.GroupId, (EnvelopeKind)r.Kind)).ToList();
     }
 
     public async Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)

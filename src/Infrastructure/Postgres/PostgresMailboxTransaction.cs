@@ -39,6 +39,19 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
         RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live, group_id AS GroupId
         """;
 
+    private const string QueueReceiptsSql = """
+        INSERT INTO receipt_outbox (user_id, message_id, kind, sender_id, group_id, created_at, expires_at)
+        SELECT @ReaderId, r.message_id, @Kind, r.sender_id, r.group_id, @Now, @ExpiresAt
+        FROM unnest(@MessageIds, @SenderIds, @GroupIds) AS r(message_id, sender_id, group_id)
+        ON CONFLICT DO NOTHING
+        """;
+
+    private const string TakeReceiptsSql = """
+        DELETE FROM receipt_outbox
+        WHERE user_id = @ReaderId AND kind = @Kind AND message_id = ANY(@MessageIds) AND sender_id = @SenderId
+        RETURNING message_id, group_id
+        """;
+
     private const string ReserveSeqsSql = """
         UPDATE mailboxes SET last_seq = last_seq + @Count WHERE user_id = @UserId RETURNING last_seq
         """;
@@ -84,40 +97,73 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
     {
         var removed = (await connection.QueryAsync<(short Kind, Guid MessageId, string SenderId, bool Live, string? GroupId)>(
             new CommandDefinition(DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = now }, transaction, cancellationToken: cancellationToken))).AsList();
-        if (removed.Count == 0)
-        {
-            return AckOutcome.None;
-        }
-
-        var receipts = new List<AddressedEnvelope>();
-        // Senders in a fixed order, so concurrent acks lock mailbox rows in the same order and never deadlock.
         // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
-        foreach (var group in removed.Where(r => r.Kind == (short)EnvelopeKind.Message && r.Live)
-                     .GroupBy(r => r.SenderId, StringComparer.Ordinal)
-                     .OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var messageIds = group.Select(r => r.MessageId).ToArray();
-            var groupIds = group.Select(r => r.GroupId).ToArray();
-            var lastSeq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-                ReserveSeqsSql, new { UserId = group.Key, Count = messageIds.Length }, transaction, cancellationToken: cancellationToken));
-            if (lastSeq is null)
-            {
-                continue; // The sender's account is gone: nobody to tell.
-            }
+        var receipts = removed
+            .Where(r => r.Kind == (short)EnvelopeKind.Message && r.Live)
+            .Select(r => new PendingReceipt(userId, r.SenderId, r.MessageId, r.GroupId, EnvelopeKind.Delivered))
+            .ToList();
+        await QueueReceiptsAsync(receipts, now, receiptExpiresAt, cancellationToken);
+        return new AckOutcome(removed.Count, receipts);
+    }
 
-            var seqs = Enumerable.Range(0, messageIds.Length).Select(i => lastSeq.Value - messageIds.Length + 1 + i).ToArray();
+    public async Task QueueReceiptsAsync(IReadOnlyList<PendingReceipt> receipts, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        foreach (var byReader in receipts.GroupBy(r => (r.ReaderId, r.Kind)))
+        {
             await connection.ExecuteAsync(new CommandDefinition(
-                InsertReceiptsSql,
-                new { UserId = group.Key, Seqs = seqs, MessageIds = messageIds, GroupIds = groupIds, Kind = (short)EnvelopeKind.Delivered, From = userId, Now = now, ExpiresAt = receiptExpiresAt },
+                QueueReceiptsSql,
+                new
+                {
+                    byReader.Key.ReaderId,
+                    Kind = (short)byReader.Key.Kind,
+                    MessageIds = byReader.Select(r => r.MessageId).ToArray(),
+                    SenderIds = byReader.Select(r => r.SenderId).ToArray(),
+                    GroupIds = byReader.Select(r => r.GroupId).ToArray(),
+                    Now = now,
+                    ExpiresAt = expiresAt,
+                },
                 transaction,
                 cancellationToken: cancellationToken));
-            for (var i = 0; i < seqs.Length; i++)
-            {
-                receipts.Add(new AddressedEnvelope(group.Key, new Envelope(seqs[i], messageIds[i], EnvelopeKind.Delivered, userId, groupIds[i], null, now)));
-            }
+        }
+    }
+
+    public async Task<IReadOnlyList<AddressedEnvelope>> DeliverReceiptsAsync(
+        string senderId, string readerId, EnvelopeKind kind, IReadOnlyList<Guid> messageIds, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var taken = (await connection.QueryAsync<(Guid MessageId, string? GroupId)>(new CommandDefinition(
+            TakeReceiptsSql,
+            new { ReaderId = readerId, SenderId = senderId, Kind = (short)kind, MessageIds = messageIds.ToArray() },
+            transaction,
+            cancellationToken: cancellationToken))).AsList();
+        if (taken.Count == 0)
+        {
+            return [];
         }
 
-        return new AckOutcome(removed.Count, receipts);
+        var lastSeq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            ReserveSeqsSql, new { UserId = senderId, Count = taken.Count }, transaction, cancellationToken: cancellationToken));
+        if (lastSeq is null)
+        {
+            return []; // The sender's account is gone: nobody to tell.
+        }
+
+        var seqs = Enumerable.Range(0, taken.Count).Select(i => lastSeq.Value - taken.Count + 1 + i).ToArray();
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertReceiptsSql,
+            new
+            {
+                UserId = senderId,
+                Seqs = seqs,
+                MessageIds = taken.Select(t => t.MessageId).ToArray(),
+                GroupIds = taken.Select(t => t.GroupId).ToArray(),
+                Kind = (short)kind,
+                From = readerId,
+                Now = now,
+                ExpiresAt = expiresAt,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return taken.Select((t, i) => new AddressedEnvelope(senderId, new Envelope(seqs[i], t.MessageId, kind, readerId, t.GroupId, null, now))).ToList();
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);

@@ -65,7 +65,20 @@ public sealed class SqliteMailboxStore(SqliteConnectionFactory connections) : IM
         var dedup = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM message_dedup WHERE (user_id, sender_id, client_message_id) IN (SELECT user_id, sender_id, client_message_id FROM message_dedup WHERE expires_at <= @Now LIMIT @Batch)",
             args, cancellationToken: cancellationToken));
-        return envelopes + dedup;
+        var receipts = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM receipt_outbox WHERE (user_id, message_id, kind) IN (SELECT user_id, message_id, kind FROM receipt_outbox WHERE expires_at <= @Now LIMIT @Batch)",
+            args, cancellationToken: cancellationToken));
+        return envelopes + dedup + receipts;
+    }
+
+    public async Task<IReadOnlyList<PendingReceipt>> GetStaleReceiptsAsync(DateTimeOffset queuedBefore, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string ReaderId, string SenderId, string MessageId, string? GroupId, long Kind)>(new CommandDefinition(
+            "SELECT user_id, sender_id, message_id, group_id, kind FROM receipt_outbox WHERE created_at < @QueuedBefore AND expires_at > @Now LIMIT @Limit",
+            new { QueuedBefore = UnixTime.ToMs(queuedBefore), Now = UnixTime.ToMs(now), Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new PendingReceipt(r.ReaderId, r.SenderId, Guid.Parse(r.MessageId), r.GroupId, (EnvelopeKind)r.Kind)).ToList();
     }
 
     public async Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)

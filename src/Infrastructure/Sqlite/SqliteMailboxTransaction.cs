@@ -66,28 +66,62 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
     {
         var removed = (await connection.QueryAsync<(long Kind, string MessageId, string SenderId, long Live, string? GroupId)>(new CommandDefinition(
             DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken))).AsList();
-        var receipts = new List<AddressedEnvelope>();
         // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
-        foreach (var group in removed.Where(r => r.Kind == (long)EnvelopeKind.Message && r.Live != 0)
-                     .GroupBy(r => r.SenderId, StringComparer.Ordinal)
-                     .OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var messageIds = group.Select(r => Guid.Parse(r.MessageId)).ToArray();
-            var groupIds = group.Select(r => r.GroupId).ToArray();
-            if (await ReserveAsync(group.Key, messageIds.Length, cancellationToken) is not { } lastSeq)
-            {
-                continue; // The sender's account is gone: nobody to tell.
-            }
+        var receipts = removed
+            .Where(r => r.Kind == (long)EnvelopeKind.Message && r.Live != 0)
+            .Select(r => new PendingReceipt(userId, r.SenderId, Guid.Parse(r.MessageId), r.GroupId, EnvelopeKind.Delivered))
+            .ToList();
+        await QueueReceiptsAsync(receipts, now, receiptExpiresAt, cancellationToken);
+        return new AckOutcome(removed.Count, receipts);
+    }
 
-            for (var i = 0; i < messageIds.Length; i++)
-            {
-                var seq = lastSeq - messageIds.Length + 1 + i;
-                await InsertAsync(group.Key, seq, messageIds[i], EnvelopeKind.Delivered, userId, null, now, receiptExpiresAt, cancellationToken, groupIds[i]);
-                receipts.Add(new AddressedEnvelope(group.Key, new Envelope(seq, messageIds[i], EnvelopeKind.Delivered, userId, groupIds[i], null, now)));
-            }
+    public async Task QueueReceiptsAsync(IReadOnlyList<PendingReceipt> receipts, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        foreach (var receipt in receipts)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO receipt_outbox (user_id, message_id, kind, sender_id, group_id, created_at, expires_at)
+                VALUES (@ReaderId, @MessageId, @Kind, @SenderId, @GroupId, @Now, @ExpiresAt) ON CONFLICT DO NOTHING
+                """,
+                new
+                {
+                    receipt.ReaderId,
+                    MessageId = receipt.MessageId.ToString(),
+                    Kind = (long)receipt.Kind,
+                    receipt.SenderId,
+                    receipt.GroupId,
+                    Now = UnixTime.ToMs(now),
+                    ExpiresAt = UnixTime.ToMs(expiresAt),
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+    }
+
+    public async Task<IReadOnlyList<AddressedEnvelope>> DeliverReceiptsAsync(
+        string senderId, string readerId, EnvelopeKind kind, IReadOnlyList<Guid> messageIds, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var taken = (await connection.QueryAsync<(string MessageId, string? GroupId)>(new CommandDefinition(
+            "DELETE FROM receipt_outbox WHERE user_id = @ReaderId AND kind = @Kind AND sender_id = @SenderId AND message_id IN @MessageIds RETURNING message_id, group_id",
+            new { ReaderId = readerId, SenderId = senderId, Kind = (long)kind, MessageIds = messageIds.Select(id => id.ToString()).ToArray() },
+            transaction,
+            cancellationToken: cancellationToken))).AsList();
+        if (taken.Count == 0 || await ReserveAsync(senderId, taken.Count, cancellationToken) is not { } lastSeq)
+        {
+            return []; // nothing queued any more, or the sender's account is gone
         }
 
-        return new AckOutcome(removed.Count, receipts);
+        var stored = new List<AddressedEnvelope>(taken.Count);
+        for (var i = 0; i < taken.Count; i++)
+        {
+            var seq = lastSeq - taken.Count + 1 + i;
+            var messageId = Guid.Parse(taken[i].MessageId);
+            await InsertAsync(senderId, seq, messageId, kind, readerId, null, now, expiresAt, cancellationToken, taken[i].GroupId);
+            stored.Add(new AddressedEnvelope(senderId, new Envelope(seq, messageId, kind, readerId, taken[i].GroupId, null, now)));
+        }
+
+        return stored;
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);

@@ -1,5 +1,7 @@
+using Chat.Domain.Messaging;
 using Chat.IntegrationTests.Infrastructure;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Chat.IntegrationTests.Delivery;
@@ -158,6 +160,32 @@ public sealed class OneToOneDeliveryTests(ApiFactory factory) : IClassFixture<Ap
         {
             await sender.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_receipt_left_in_the_outbox_is_delivered_by_the_sweeper()
+    {
+        await using var alice = await factory.ConnectAsync(Ids.User("alice"));
+        await using var bob = await factory.ConnectAsync(Ids.User("bob"));
+        var sent = await alice.SendAsync(bob.UserId, "read me later");
+        await using (var connection = new NpgsqlConnection(factory.ConnectionString))
+        {
+            // As if the node died between queuing the receipt and storing it in alice's mailbox.
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO receipt_outbox (user_id, message_id, kind, sender_id, group_id, created_at, expires_at)
+                VALUES (@bob, @id, 2, @alice, NULL, now() - interval '5 minutes', now() + interval '1 day')
+                """,
+                new { bob = bob.UserId, alice = alice.UserId, id = sent.MessageId });
+        }
+
+        var found = await factory.Services.GetRequiredService<MailboxService>().RedeliverStaleReceiptsAsync(TimeSpan.FromSeconds(30), 1000, default);
+        var receipt = await alice.ReceiveAsync(e => e.Kind == "read");
+
+        Assert.True(found >= 1);
+        Assert.Equal((sent.MessageId, bob.UserId), (receipt.MessageId, receipt.From));
+        await using var check = new NpgsqlConnection(factory.ConnectionString);
+        Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM receipt_outbox WHERE user_id = @bob", new { bob = bob.UserId }));
     }
 
     private async Task<string> RegisteredAsync(string name)

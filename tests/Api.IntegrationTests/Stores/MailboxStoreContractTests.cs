@@ -99,6 +99,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         var carolReceipt = Assert.Single((await Store.FetchPendingAsync(carol, 0, 10, T0, default)).Envelopes);
         Assert.Equal(c1.MessageId, carolReceipt.MessageId);
         Assert.Equal(2, ack.Receipts.Count);
+        Assert.All(ack.Receipts, r => Assert.Equal((bob, EnvelopeKind.Delivered), (r.ReaderId, r.Kind)));
     }
 
     [Fact]
@@ -255,6 +256,31 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         Assert.Null(await Groups.GetAsync("missing", default));
     }
 
+    [Fact]
+    public async Task Queued_receipts_are_stored_once_however_often_they_are_delivered_and_stale_ones_are_found()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        var sent = await SendAsync(alice, bob, "hi");
+        AckOutcome ack;
+        await using (var transaction = await Store.BeginAsync(default))
+        {
+            ack = await transaction.AckAsync(bob, 1, T0, T0.AddDays(30), default);
+            await transaction.CommitAsync(default);
+        }
+
+        var stale = await Store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default);
+        var first = await DeliverAsync(alice, bob, EnvelopeKind.Delivered, [sent.MessageId]);
+        var second = await DeliverAsync(alice, bob, EnvelopeKind.Delivered, [sent.MessageId]);
+
+        var queued = Assert.Single(ack.Receipts);
+        Assert.Equal((bob, alice, sent.MessageId, EnvelopeKind.Delivered), (queued.ReaderId, queued.SenderId, queued.MessageId, queued.Kind));
+        Assert.Contains(stale, r => r.ReaderId == bob && r.MessageId == sent.MessageId);
+        Assert.Equal((alice, 1L), (first.Single().UserId, first.Single().Envelope.Seq));
+        Assert.Empty(second);
+        Assert.Single((await Store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes);
+        Assert.DoesNotContain(await Store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default), r => r.MessageId == sent.MessageId);
+    }
+
     private async Task<string> UserAsync()
     {
         var id = "u-" + Guid.NewGuid().ToString("N")[..12];
@@ -274,11 +300,29 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         return outcome;
     }
 
+    /// <summary>Acks, then moves the queued receipts into the senders' mailboxes as MailboxService does.</summary>
     private async Task<AckOutcome> AckAsync(string userId, long upToSeq)
     {
-        await using var transaction = await Store.BeginAsync(default);
-        var outcome = await transaction.AckAsync(userId, upToSeq, T0, T0.AddDays(30), default);
-        await transaction.CommitAsync(default);
+        AckOutcome outcome;
+        await using (var transaction = await Store.BeginAsync(default))
+        {
+            outcome = await transaction.AckAsync(userId, upToSeq, T0, T0.AddDays(30), default);
+            await transaction.CommitAsync(default);
+        }
+
+        foreach (var bySender in outcome.Receipts.GroupBy(r => r.SenderId))
+        {
+            await DeliverAsync(bySender.Key, userId, EnvelopeKind.Delivered, bySender.Select(r => r.MessageId).ToList());
+        }
+
         return outcome;
+    }
+
+    private async Task<IReadOnlyList<AddressedEnvelope>> DeliverAsync(string senderId, string readerId, EnvelopeKind kind, IReadOnlyList<Guid> messageIds)
+    {
+        await using var transaction = await Store.BeginAsync(default);
+        var stored = await transaction.DeliverReceiptsAsync(senderId, readerId, kind, messageIds, T0, T0.AddDays(30), default);
+        await transaction.CommitAsync(default);
+        return stored;
     }
 }

@@ -1,0 +1,2 @@
+-- The outbox lives in the reader's shard, beside the envelopes the ack deletes.
+SELECT create_distributed_table('receipt_outbox', 'user_id', colocate_with => 'accounts');
