@@ -34,7 +34,8 @@ public static class HostingExtensions
 
     public static WebApplication UseChatHosting(this WebApplication app)
     {
-        app.UseSerilogRequestLogging();
+        // The host's own logger, not the static bootstrap one (kept static so several hosts can share a process).
+        app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetService<Serilog.ILogger>());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;
