@@ -9,6 +9,7 @@ using Chat.Api.Messaging;
 using Chat.Api.Node;
 using Chat.Api.Observability;
 using Chat.Api.Realtime;
+using Chat.Api.Throttling;
 using Chat.Hubs.Chat;
 using Chat.Infrastructure.Storage;
 using Serilog;
@@ -20,6 +21,7 @@ try
     builder.AddChatHosting();
     builder.Services.AddChatStorage(builder.Configuration);
     builder.AddChatAuth();
+    builder.AddChatThrottling();
     builder.AddChatMessaging();
     builder.AddChatContacts();
     builder.AddChatGroups();
@@ -40,6 +42,7 @@ try
     app.UseLoginGate();
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseRateLimiter();
     app.MapChatHealth();
     app.MapAccountsApi();
     app.MapContactsApi();

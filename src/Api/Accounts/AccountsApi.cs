@@ -1,4 +1,5 @@
 using Chat.Api.Auth;
+using Chat.Api.Throttling;
 using Chat.Domain.Accounts;
 using Chat.Domain.Errors;
 using Chat.Domain.Identity;
@@ -15,7 +16,7 @@ public static class AccountsApi
 
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Accounts").AllowAnonymous();
+        var api = app.MapGroup("/api").WithTags("Accounts").AllowAnonymous().RequireRateLimiting(ThrottlingExtensions.SignInPolicy);
         api.MapPost("/accounts", CreateAccountAsync).WithName("CreateAccount");
         api.MapPost("/tokens", CreateTokenAsync).WithName("CreateToken");
         return app;

@@ -69,6 +69,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Auth:AdminApiKey"] = AdminApiKey,
             ["Auth:Admins:0"] = "root-admin",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // Every test client shares one address; the throttling test sets its own limit.
+            ["SignInThrottling:PermitLimit"] = "1000000",
         };
         foreach (var (key, value) in Settings)
         {
