@@ -1,8 +1,6 @@
-using Chat.Infrastructure.Migrations;
 using Chat.Infrastructure.Postgres;
 using Chat.Infrastructure.Sqlite;
 using Chat.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Chat.IntegrationTests.Contacts;
@@ -13,8 +11,7 @@ public sealed class PostgresContactStoreTests : ContactStoreContractTests
 
     public override async Task InitializeAsync()
     {
-        _dataSource = NpgsqlDataSource.Create(await TestServers.CreateDatabaseAsync("contacts"));
-        await new PostgresMigrationRunner(_dataSource, NullLogger<PostgresMigrationRunner>.Instance).MigrateAsync(default);
+        _dataSource = await MigratedStores.PostgresAsync("contacts");
         Store = new PostgresContactStore(_dataSource);
         Accounts = new PostgresAccountStore(_dataSource);
     }
@@ -30,20 +27,18 @@ public sealed class PostgresContactStoreTests : ContactStoreContractTests
 
 public sealed class SqliteContactStoreTests : ContactStoreContractTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "chat-sqlite-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = MigratedStores.NewSqliteDirectory();
 
     public override async Task InitializeAsync()
     {
-        var connections = SqliteConnectionFactory.ForDirectory(_directory);
-        await new SqliteMigrationRunner(connections, NullLogger<SqliteMigrationRunner>.Instance).MigrateAsync(default);
+        var connections = await MigratedStores.SqliteAsync(_directory);
         Store = new SqliteContactStore(connections);
         Accounts = new SqliteAccountStore(connections);
     }
 
     public override Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        MigratedStores.DeleteSqlite(_directory);
         return Task.CompletedTask;
     }
 }

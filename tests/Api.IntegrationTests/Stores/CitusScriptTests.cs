@@ -1,7 +1,6 @@
 using Chat.Infrastructure.Migrations;
 using Chat.IntegrationTests.Infrastructure;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Chat.IntegrationTests.Stores;
@@ -17,13 +16,8 @@ public sealed class CitusScriptTests
     [Fact]
     public async Task Distribution_scripts_follow_the_citus_rules_for_every_table()
     {
-        var connectionString = await TestServers.CreateDatabaseAsync("citus");
-        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
-        {
-            await new PostgresMigrationRunner(dataSource, NullLogger<PostgresMigrationRunner>.Instance).MigrateAsync(default);
-        }
-
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var dataSource = await MigratedStores.PostgresAsync("citus");
+        await using var connection = await dataSource.OpenConnectionAsync();
         await connection.ExecuteAsync(
             """
             CREATE TABLE citus_calls (table_name text, distribution_column text, colocate_with text);

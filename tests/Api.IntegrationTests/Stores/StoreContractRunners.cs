@@ -1,8 +1,6 @@
-using Chat.Infrastructure.Migrations;
 using Chat.Infrastructure.Postgres;
 using Chat.Infrastructure.Sqlite;
 using Chat.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Chat.IntegrationTests.Stores;
@@ -13,8 +11,7 @@ public sealed class PostgresMailboxStoreTests : MailboxStoreContractTests
 
     public override async Task InitializeAsync()
     {
-        _dataSource = NpgsqlDataSource.Create(await TestServers.CreateDatabaseAsync("store"));
-        await new PostgresMigrationRunner(_dataSource, NullLogger<PostgresMigrationRunner>.Instance).MigrateAsync(default);
+        _dataSource = await MigratedStores.PostgresAsync("store");
         Store = new PostgresMailboxStore(_dataSource);
         Accounts = new PostgresAccountStore(_dataSource);
         Groups = new PostgresGroupStore(_dataSource);
@@ -31,12 +28,11 @@ public sealed class PostgresMailboxStoreTests : MailboxStoreContractTests
 
 public sealed class SqliteMailboxStoreTests : MailboxStoreContractTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "chat-sqlite-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = MigratedStores.NewSqliteDirectory();
 
     public override async Task InitializeAsync()
     {
-        var connections = SqliteConnectionFactory.ForDirectory(_directory);
-        await new SqliteMigrationRunner(connections, NullLogger<SqliteMigrationRunner>.Instance).MigrateAsync(default);
+        var connections = await MigratedStores.SqliteAsync(_directory);
         Store = new SqliteMailboxStore(connections);
         Accounts = new SqliteAccountStore(connections);
         Groups = new SqliteGroupStore(connections);
@@ -44,8 +40,7 @@ public sealed class SqliteMailboxStoreTests : MailboxStoreContractTests
 
     public override Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        MigratedStores.DeleteSqlite(_directory);
         return Task.CompletedTask;
     }
 }
