@@ -1,8 +1,6 @@
 using Chat.Domain.Messaging;
-using Chat.Domain.Presence;
 using Chat.Domain.Workers;
 using Chat.Hubs.Chat;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Api.Messaging;
@@ -21,7 +19,6 @@ public static class MessagingExtensions
 
         services.AddSingleton<WorkerPoolMetrics>();
         services.AddSingleton<ChatMetrics>();
-        services.TryAddSingleton<IPresenceTracker, NoPresenceTracker>();
         services.AddSingleton<SignalREnvelopeNotifier>();
         services.AddSingleton<IEnvelopeNotifier>(sp => sp.GetRequiredService<SignalREnvelopeNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<SignalREnvelopeNotifier>());

@@ -11,7 +11,7 @@ namespace Chat.Hubs.Chat;
 
 /// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
 [Authorize]
-public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, IPresenceTracker presence, GroupService groups, PresenceService presenceService, TypingService typing, ILogger<ChatHub> logger) : Hub<IChatClient>
+public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, GroupService groups, PresenceService presenceService, TypingService typing, ILogger<ChatHub> logger) : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
@@ -24,14 +24,14 @@ public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metric
         // the client syncs by FetchPending.
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentUser), Context.ConnectionAborted);
         metrics.ConnectionOpened();
-        await BestEffortAsync(() => presence.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted), "presence online");
+        await BestEffortAsync(() => presenceService.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted), "presence online");
         await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.ConnectionClosed();
-        await BestEffortAsync(() => presence.DisconnectedAsync(CurrentUser, Context.ConnectionId, CancellationToken.None), "presence offline");
+        await BestEffortAsync(() => presenceService.DisconnectedAsync(CurrentUser, Context.ConnectionId, CancellationToken.None), "presence offline");
         await base.OnDisconnectedAsync(exception);
     }
 
