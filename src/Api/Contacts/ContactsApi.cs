@@ -23,55 +23,27 @@ public static class ContactsApi
     }
 
     /// <summary>Replaces the caller's address book; answers which of the uploaded ids are registered users.</summary>
-    public static async Task<Results<Ok<UploadContactsResponse>, ProblemHttpResult>> UploadContactsAsync(
-        UploadContactsRequest? request, ClaimsPrincipal user, ContactService contacts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var registered = await contacts.UploadAsync(UserOf(user), request?.UserIds, cancellationToken);
-            return TypedResults.Ok(new UploadContactsResponse(registered));
-        }
-        catch (ChatException e) when (e.IsClientError())
-        {
-            return e.ToProblem();
-        }
-    }
+    public static Task<Results<Ok<UploadContactsResponse>, ProblemHttpResult>> UploadContactsAsync(
+        UploadContactsRequest? request, ClaimsPrincipal user, ContactService contacts, CancellationToken cancellationToken) =>
+        ChatExceptionResults.RunAsync(async () =>
+            TypedResults.Ok(new UploadContactsResponse(await contacts.UploadAsync(user.UserId(), request?.UserIds, cancellationToken))));
 
     public static async Task<Ok<ContactsResponse>> GetContactsAsync(ClaimsPrincipal user, ContactService contacts, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new ContactsResponse(await contacts.ListAsync(UserOf(user), cancellationToken)));
+        TypedResults.Ok(new ContactsResponse(await contacts.ListAsync(user.UserId(), cancellationToken)));
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteContactAsync(
-        string contactId, ClaimsPrincipal user, ContactService contacts, CancellationToken cancellationToken)
-    {
-        try
+    public static Task<Results<NoContent, ProblemHttpResult>> DeleteContactAsync(
+        string contactId, ClaimsPrincipal user, ContactService contacts, CancellationToken cancellationToken) =>
+        ChatExceptionResults.RunAsync(async () =>
         {
-            await contacts.RemoveAsync(UserOf(user), contactId, cancellationToken);
+            await contacts.RemoveAsync(user.UserId(), contactId, cancellationToken);
             return TypedResults.NoContent();
-        }
-        catch (ChatException e) when (e.IsClientError())
-        {
-            return e.ToProblem();
-        }
-    }
+        });
 
     public static async Task<Ok<PrivacyResponse>> GetPrivacyAsync(ClaimsPrincipal user, ContactService contacts, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new PrivacyResponse((await contacts.GetPrivacyAsync(UserOf(user), cancellationToken)).ToWire()));
+        TypedResults.Ok(new PrivacyResponse((await contacts.GetPrivacyAsync(user.UserId(), cancellationToken)).ToWire()));
 
-    public static async Task<Results<Ok<PrivacyResponse>, ProblemHttpResult>> SetPrivacyAsync(
-        PrivacyRequest? request, ClaimsPrincipal user, ContactService contacts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var privacy = await contacts.SetPrivacyAsync(UserOf(user), request?.LastSeen, cancellationToken);
-            return TypedResults.Ok(new PrivacyResponse(privacy.ToWire()));
-        }
-        catch (ChatException e) when (e.IsClientError())
-        {
-            return e.ToProblem();
-        }
-    }
-
-    // The group requires an authenticated user, and tokens always carry "sub".
-    private static string UserOf(ClaimsPrincipal user) =>
-        user.FindFirstValue(ChatClaims.Subject) ?? throw new InvalidOperationException("authenticated user without a 'sub' claim.");
+    public static Task<Results<Ok<PrivacyResponse>, ProblemHttpResult>> SetPrivacyAsync(
+        PrivacyRequest? request, ClaimsPrincipal user, ContactService contacts, CancellationToken cancellationToken) =>
+        ChatExceptionResults.RunAsync(async () =>
+            TypedResults.Ok(new PrivacyResponse((await contacts.SetPrivacyAsync(user.UserId(), request?.LastSeen, cancellationToken)).ToWire())));
 }

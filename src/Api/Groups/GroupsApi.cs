@@ -25,51 +25,37 @@ public static class GroupsApi
 
     public static Task<Results<Created<GroupResponse>, ProblemHttpResult>> CreateAsync(
         CreateGroupRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken) =>
-        Run(async () =>
+        ChatExceptionResults.RunAsync(async () =>
         {
-            var group = await groups.CreateAsync(Me(user), request.Name, request.Members, cancellationToken);
-            return (Results<Created<GroupResponse>, ProblemHttpResult>)TypedResults.Created($"/api/groups/{group.GroupId}", GroupResponse.Of(group));
+            var group = await groups.CreateAsync(user.UserId(), request.Name, request.Members, cancellationToken);
+            return TypedResults.Created($"/api/groups/{group.GroupId}", GroupResponse.Of(group));
         });
 
     public static async Task<Ok<MyGroupsResponse>> ListMineAsync(ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)
     {
-        var mine = await groups.GetGroupsOfAsync(Me(user), cancellationToken);
+        var mine = await groups.GetGroupsOfAsync(user.UserId(), cancellationToken);
         return TypedResults.Ok(new MyGroupsResponse(mine.Select(g => new GroupSummaryResponse(g.GroupId, g.Name, GroupResponse.RoleName(g.Role))).ToList()));
     }
 
     public static Task<Results<Ok<GroupResponse>, ProblemHttpResult>> GetAsync(string groupId, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken) =>
-        Ok(() => groups.GetAsync(Me(user), groupId, cancellationToken));
+        Ok(() => groups.GetAsync(user.UserId(), groupId, cancellationToken));
 
     public static Task<Results<Ok<GroupResponse>, ProblemHttpResult>> AddMembersAsync(
         string groupId, AddMembersRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken) =>
-        Ok(() => groups.AddMembersAsync(Me(user), groupId, request.UserIds, cancellationToken));
+        Ok(() => groups.AddMembersAsync(user.UserId(), groupId, request.UserIds, cancellationToken));
 
     public static Task<Results<Ok<GroupResponse>, ProblemHttpResult>> RemoveMemberAsync(
         string groupId, string userId, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken) =>
-        Ok(() => groups.RemoveMemberAsync(Me(user), groupId, userId, cancellationToken));
+        Ok(() => groups.RemoveMemberAsync(user.UserId(), groupId, userId, cancellationToken));
 
     public static Task<Results<Ok<GroupResponse>, ProblemHttpResult>> PromoteAsync(
         string groupId, PromoteRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken) =>
-        Ok(() => groups.PromoteAsync(Me(user), groupId, request.UserId, cancellationToken));
+        Ok(() => groups.PromoteAsync(user.UserId(), groupId, request.UserId, cancellationToken));
 
     public static Task<Results<Ok<GroupResponse>, ProblemHttpResult>> LeaveAsync(string groupId, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken) =>
-        Ok(() => groups.RemoveMemberAsync(Me(user), groupId, Me(user), cancellationToken));
+        Ok(() => groups.RemoveMemberAsync(user.UserId(), groupId, user.UserId(), cancellationToken));
 
-    private static string Me(ClaimsPrincipal user) => user.FindFirstValue(ChatClaims.Subject) ?? throw ChatException.Forbidden("no user in the token.");
 
     private static Task<Results<Ok<GroupResponse>, ProblemHttpResult>> Ok(Func<Task<Group>> action) =>
-        Run(async () => (Results<Ok<GroupResponse>, ProblemHttpResult>)TypedResults.Ok(GroupResponse.Of(await action())));
-
-    private static async Task<Results<T, ProblemHttpResult>> Run<T>(Func<Task<Results<T, ProblemHttpResult>>> action)
-        where T : IResult
-    {
-        try
-        {
-            return await action();
-        }
-        catch (ChatException e) when (e.IsClientError())
-        {
-            return e.ToProblem();
-        }
-    }
+        ChatExceptionResults.RunAsync(async () => TypedResults.Ok(GroupResponse.Of(await action())));
 }

@@ -22,4 +22,21 @@ public static class ChatExceptionResults
 
     /// <summary>True for failures the caller caused (4xx), which endpoints answer themselves.</summary>
     public static bool IsClientError(this ChatException e) => StatusOf(e.Code) < 500;
+
+    /// <summary>
+    /// Runs an endpoint body, answering the caller's own mistakes as typed problem results (so OpenAPI lists them);
+    /// server-side conditions propagate to ChatExceptionHandler, which adds Retry-After.
+    /// </summary>
+    public static async Task<Results<T, ProblemHttpResult>> RunAsync<T>(Func<Task<T>> action)
+        where T : IResult
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ChatException e) when (e.IsClientError())
+        {
+            return e.ToProblem();
+        }
+    }
 }
