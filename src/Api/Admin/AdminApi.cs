@@ -6,6 +6,7 @@ using Chat.Domain.Identity;
 using Chat.Domain.Messaging;
 using Chat.Domain.Overload;
 using Chat.Domain.Workers;
+using Chat.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Api.Admin;
@@ -39,8 +40,8 @@ public static class AdminApi
         return TypedResults.Ok(new BacklogResponse(time.GetUtcNow(), snapshots.Sum(s => (long)s.TotalQueued), gate.IsOpen, backlog));
     }
 
-    public static Ok<NodeResponse> GetNode(NodeSampler sampler, LoginGate gate) =>
-        TypedResults.Ok(new NodeResponse(Environment.MachineName, Environment.ProcessId, gate.State, sampler.History()));
+    public static Ok<NodeResponse> GetNode(NodeSampler sampler, LoginGate gate, StorageKind store) =>
+        TypedResults.Ok(new NodeResponse(Environment.MachineName, Environment.ProcessId, store.Name, gate.State, sampler.History()));
 
     public static Ok<LoginGateState> GetGate(LoginGate gate) => TypedResults.Ok(gate.State);
 
@@ -67,4 +68,4 @@ public static class AdminApi
     }
 }
 
-public sealed record NodeResponse(string Host, int ProcessId, LoginGateState Gate, IReadOnlyList<NodeSample> Samples);
+public sealed record NodeResponse(string Host, int ProcessId, string Store, LoginGateState Gate, IReadOnlyList<NodeSample> Samples);
