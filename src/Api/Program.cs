@@ -39,6 +39,7 @@ try
 
     app.StartChatMessaging();
     app.UseChatHosting();
+    app.UseRouting();
     app.UseLoginGate();
     app.UseAuthentication();
     app.UseAuthorization();

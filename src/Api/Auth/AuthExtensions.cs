@@ -21,6 +21,7 @@ public static class AuthExtensions
             sp.GetRequiredService<StorageOptions>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SigningKeyLoader).FullName!)));
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<KnownAccounts>();
         services.AddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
 
@@ -52,6 +53,17 @@ public static class AuthExtensions
                         }
 
                         return Task.CompletedTask;
+                    },
+
+                    // A signature proves who issued the token, not that its user still exists.
+                    OnTokenValidated = async context =>
+                    {
+                        var userId = context.Principal?.FindFirst(ChatClaims.Subject)?.Value;
+                        var known = context.HttpContext.RequestServices.GetRequiredService<KnownAccounts>();
+                        if (userId is null || !await known.ExistsAsync(userId, context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("the token's user has no account.");
+                        }
                     },
                 };
             });

@@ -8,15 +8,17 @@ namespace Chat.Api.Hosting;
 
 /// <summary>
 /// Last line for REST endpoints: server-side conditions become problem bodies with their stable code instead
-/// of a bare 500. Overloaded answers 503 with Retry-After; a store outage answers 503 unavailable.
+/// of a bare 500. Overloaded answers 503 with Retry-After; a store outage answers 503 unavailable; a store error
+/// caused by the request's own data answers its client code (400, 404, 409).
 /// </summary>
-public sealed partial class ChatExceptionHandler(ILogger<ChatExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ChatExceptionHandler(IStoreErrorClassifier storeErrors, ILogger<ChatExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var error = exception switch
         {
             ChatException chat => chat,
+            _ when storeErrors.ClientErrorOf(exception) is { } clientError => clientError,
             DbException or TimeoutException => ChatException.Unavailable("the store is unavailable; retry later."),
             _ => null,
         };

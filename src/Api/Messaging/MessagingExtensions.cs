@@ -1,3 +1,4 @@
+using Chat.Domain.Errors;
 using Chat.Domain.Messaging;
 using Chat.Domain.Workers;
 using Chat.Hubs.Chat;
@@ -28,9 +29,10 @@ public static class MessagingExtensions
             options.Name = "mailbox";
             var store = sp.GetRequiredService<IMailboxStore>();
             var notifier = sp.GetRequiredService<IEnvelopeNotifier>();
+            var errors = sp.GetRequiredService<IStoreErrorClassifier>();
             var pool = new KeyedWorkerPool<MailboxOperation, MailboxResult>(
                 options,
-                _ => new MailboxWorkerHandler(store, notifier),
+                _ => new MailboxWorkerHandler(store, notifier, errors),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<WorkerPoolMetrics>());
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Chat.WorkerPools");

@@ -1,6 +1,7 @@
 using Chat.Domain.Messaging;
 using Chat.Hubs.Chat;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -26,6 +27,8 @@ public static class RealtimeExtensions
         builder.Services.AddOptions<HubOptions>()
             .Configure<IOptions<MessagingOptions>>((hub, messaging) => hub.MaximumReceiveMessageSize = (messaging.Value.MaxPayloadBytes * 6L) + (64 * 1024));
 
+        UseStrictProtocols(builder.Services);
+
         var redis = builder.Configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redis))
         {
@@ -45,5 +48,19 @@ public static class RealtimeExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>Wraps every registered hub protocol in <see cref="StrictHubProtocol"/>.</summary>
+    private static void UseStrictProtocols(IServiceCollection services)
+    {
+        var methodNames = StrictHubProtocol.MethodNamesOf<ChatHub>();
+        var protocols = services.Where(d => d.ServiceType == typeof(IHubProtocol)).ToList();
+        foreach (var descriptor in protocols)
+        {
+            var type = descriptor.ImplementationType
+                ?? throw new InvalidOperationException($"hub protocol {descriptor} is not registered by type; wrap it by hand.");
+            services.Remove(descriptor);
+            services.AddSingleton<IHubProtocol>(sp => new StrictHubProtocol((IHubProtocol)ActivatorUtilities.CreateInstance(sp, type), methodNames));
+        }
     }
 }

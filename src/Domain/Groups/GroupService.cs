@@ -1,6 +1,7 @@
 using Chat.Domain.Errors;
 using Chat.Domain.Identity;
 using Chat.Domain.Messaging;
+using Chat.Domain.Validation;
 using Chat.Domain.Workers;
 
 namespace Chat.Domain.Groups;
@@ -19,6 +20,11 @@ public sealed class GroupService(
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > groupOptions.MaxNameLength)
         {
             throw ChatException.Invalid($"'name' is required, at most {groupOptions.MaxNameLength} characters.");
+        }
+
+        if (!WireText.IsStorable(trimmed))
+        {
+            throw ChatException.Invalid("'name' must not contain U+0000 or an unpaired surrogate.");
         }
 
         var ids = ValidateUserIds(members ?? []);

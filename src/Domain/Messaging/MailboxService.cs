@@ -1,6 +1,7 @@
 using System.Text;
 using Chat.Domain.Errors;
 using Chat.Domain.Identity;
+using Chat.Domain.Validation;
 using Chat.Domain.Workers;
 
 namespace Chat.Domain.Messaging;
@@ -146,6 +147,11 @@ public sealed class MailboxService(
         {
             throw ChatException.Invalid($"'clientMessageId' is required, at most {options.MaxClientMessageIdLength} characters.");
         }
+
+        if (!WireText.IsStorable(clientMessageId))
+        {
+            throw ChatException.Invalid("'clientMessageId' must not contain U+0000 or an unpaired surrogate.");
+        }
     }
 
     private void ValidatePayload([System.Diagnostics.CodeAnalysis.NotNull] string? payload)
@@ -159,6 +165,11 @@ public sealed class MailboxService(
         if (payload.Length * 3L > options.MaxPayloadBytes && Encoding.UTF8.GetByteCount(payload) > options.MaxPayloadBytes)
         {
             throw new ChatException(ChatErrorCode.PayloadTooLarge, $"payload exceeds {options.MaxPayloadBytes} bytes.");
+        }
+
+        if (!WireText.IsStorable(payload))
+        {
+            throw ChatException.Invalid("'payload' must not contain U+0000 or an unpaired surrogate; encode binary data (base64).");
         }
     }
 }

@@ -1,13 +1,17 @@
 using System.Data.Common;
+using Chat.Domain.Errors;
 using Chat.Domain.Workers;
 
 namespace Chat.Domain.Messaging;
 
 /// <summary>
 /// The mailbox pool's worker: applies a batch of queued operations in one transaction (group commit), and
-/// pushes what they stored only after the commit, so nothing is announced that is not durable.
+/// pushes what they stored only after the commit, so nothing is announced that is not durable. A batch is an
+/// optimisation, never a shared fate: when it fails for a reason other than a store outage, every operation is
+/// run again in a transaction of its own, so one bad request gets its own error and the others their true answers.
 /// </summary>
-public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier notifier) : IWorkerHandler<MailboxOperation, MailboxResult>
+public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier notifier, IStoreErrorClassifier errors)
+    : IWorkerHandler<MailboxOperation, MailboxResult>
 {
     // Operations lock only their own key's rows, in key order, so batches do not deadlock one another; a group
     // fan-out locks many mailboxes and can still lose one to another node. The database rolls the batch back
@@ -16,27 +20,59 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
 
     public async Task<IReadOnlyList<MailboxResult>> ProcessAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
+        IReadOnlyList<MailboxResult> results;
+        try
+        {
+            results = await ApplyWithRetryAsync(batch, cancellationToken);
+        }
+        catch (Exception e) when (batch.Count > 1 && !cancellationToken.IsCancellationRequested && !errors.IsOutage(e))
+        {
+            results = await ApplyEachAsync(batch, cancellationToken);
+        }
+        catch (Exception e) when (errors.ClientErrorOf(e) is { } clientError)
+        {
+            results = [MailboxResult.Failed(clientError)];
+        }
+
+        await PushAsync(results);
+        return results;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The isolation path: each operation alone, each with its own answer.</summary>
+    private async Task<MailboxResult[]> ApplyEachAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
+    {
+        var results = new MailboxResult[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                results[i] = (await ApplyWithRetryAsync([batch[i]], cancellationToken))[0];
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                results[i] = MailboxResult.Failed(
+                    errors.ClientErrorOf(e) ?? ChatException.Unavailable("the message store could not process this request; retry later.", e));
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<MailboxResult[]> ApplyWithRetryAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var results = await ApplyAsync(batch, cancellationToken);
-                var push = results.SelectMany(r => r.Push).ToList();
-                if (push.Count > 0)
-                {
-                    // The data is committed: a failed push must not fail the callers; the client will sync.
-                    await notifier.NotifyAsync(push, CancellationToken.None);
-                }
-
-                return results;
+                return await ApplyAsync(batch, cancellationToken);
             }
             catch (DbException e) when (e.IsTransient && attempt < Attempts && !cancellationToken.IsCancellationRequested)
             {
             }
         }
     }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private async Task<MailboxResult[]> ApplyAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
@@ -50,5 +86,15 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
 
         await transaction.CommitAsync(cancellationToken);
         return results;
+    }
+
+    private async Task PushAsync(IReadOnlyList<MailboxResult> results)
+    {
+        var push = results.SelectMany(r => r.Push).ToList();
+        if (push.Count > 0)
+        {
+            // The data is committed: a failed push must not fail the callers; the client will sync.
+            await notifier.NotifyAsync(push, CancellationToken.None);
+        }
     }
 }

@@ -17,8 +17,6 @@ public sealed class TypingService(
     TypingRateLimiter limiter,
     PresenceMetrics metrics)
 {
-    private const int MaxGroupIdLength = 128;
-
     // Optional: without a group directory every group is unknown.
     private readonly IGroupDirectory? _groups = groupDirectories.LastOrDefault();
 
@@ -34,9 +32,9 @@ public sealed class TypingService(
             throw ChatException.Invalid($"'to' must be a user id matching {UserId.Pattern}.");
         }
 
-        if (groupId is not null && (string.IsNullOrWhiteSpace(groupId) || groupId.Length > MaxGroupIdLength))
+        if (groupId is not null && !GroupService.IsValidGroupId(groupId))
         {
-            throw ChatException.Invalid($"'groupId' must be 1 to {MaxGroupIdLength} characters.");
+            throw ChatException.Invalid("'groupId' is not a valid group id.");
         }
 
         if (!limiter.TryAcquire(senderId, out var retryAfter))

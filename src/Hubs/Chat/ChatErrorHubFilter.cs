@@ -9,7 +9,7 @@ namespace Chat.Hubs.Chat;
 /// Turns expected failures into HubExceptions that carry the stable error code, and store outages into
 /// "unavailable:". Anything else is logged here and reaches the client as SignalR's generic error.
 /// </summary>
-public sealed partial class ChatErrorHubFilter(ILogger<ChatErrorHubFilter> logger) : IHubFilter
+public sealed partial class ChatErrorHubFilter(IStoreErrorClassifier storeErrors, ILogger<ChatErrorHubFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -19,7 +19,16 @@ public sealed partial class ChatErrorHubFilter(ILogger<ChatErrorHubFilter> logge
         }
         catch (ChatException e)
         {
+            if (e is { Code: ChatErrorCode.Unavailable, InnerException: { } cause })
+            {
+                LogStoreUnavailable(logger, cause, invocationContext.HubMethodName);
+            }
+
             throw new HubException(e.Message);
+        }
+        catch (Exception e) when (storeErrors.ClientErrorOf(e) is { } clientError)
+        {
+            throw new HubException(clientError.Message);
         }
         catch (Exception e) when (IsStoreOutage(e))
         {

@@ -1,4 +1,5 @@
 using Chat.Domain.Accounts;
+using Chat.Domain.Errors;
 using Chat.Domain.Groups;
 using Chat.Domain.Messaging;
 using Chat.Infrastructure.Migrations;
@@ -27,6 +28,7 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton<PostgresMigrationRunner>();
             services.AddSingleton<IDatabaseMigrator>(sp => new Migrator(sp.GetRequiredService<PostgresMigrationRunner>().MigrateAsync));
             services.AddSingleton(new StorageKind("postgres"));
+            services.AddSingleton<IStoreErrorClassifier, PostgresErrorClassifier>();
         }
         else
         {
@@ -37,6 +39,7 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton<SqliteMigrationRunner>();
             services.AddSingleton<IDatabaseMigrator>(sp => new Migrator(sp.GetRequiredService<SqliteMigrationRunner>().MigrateAsync));
             services.AddSingleton(new StorageKind("sqlite"));
+            services.AddSingleton<IStoreErrorClassifier, SqliteErrorClassifier>();
         }
 
         services.AddSingleton<IGroupDirectory>(sp => sp.GetRequiredService<IGroupStore>());

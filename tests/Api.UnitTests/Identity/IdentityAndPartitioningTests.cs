@@ -13,6 +13,14 @@ public sealed class IdentityAndPartitioningTests
     [InlineData("has space", false)]
     [InlineData("a:b", false)]
     [InlineData(null, false)]
+    [InlineData("alice\n", false)]
+    [InlineData("alice\r\n", false)]
+    [InlineData("\nalice", false)]
+    [InlineData("ali\0ce", false)]
+    [InlineData("alice\u0085", false)]
+    [InlineData("alice\u2028", false)]
+    [InlineData("alice\t", false)]
+    [InlineData("alicé", false)]
     public void IsValid_ChecksThePattern(string? value, bool expected) => Assert.Equal(expected, UserId.IsValid(value));
 
     [Fact]

@@ -41,6 +41,21 @@ public sealed class MailboxServiceValidationTests : IAsyncDisposable
         Assert.Equal(ChatErrorCode.InvalidRequest, Assert.Throws<ChatException>(() => _service.ValidateSend(clientMessageId, "p", null)).Code);
 
     [Theory]
+    [InlineData("c\0", "p")]
+    [InlineData("c1", "p\0")]
+    public void ValidateSend_Nul_IsInvalidRequest(string clientMessageId, string payload) =>
+        Assert.Equal(ChatErrorCode.InvalidRequest, Assert.Throws<ChatException>(() => _service.ValidateSend(clientMessageId, payload, null)).Code);
+
+    [Fact]
+    public void ValidateSend_UnpairedSurrogate_IsInvalidRequest()
+    {
+        var lone = ((char)0xD800).ToString();
+
+        Assert.Equal(ChatErrorCode.InvalidRequest, Assert.Throws<ChatException>(() => _service.ValidateSend("c1", "p" + lone, null)).Code);
+        Assert.Equal(ChatErrorCode.InvalidRequest, Assert.Throws<ChatException>(() => _service.ValidateSend(lone, "p", null)).Code);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(-5)]
     public void ValidateSend_TtlBelowOneSecond_IsInvalidRequest(int ttl) =>
