@@ -31,16 +31,16 @@ public sealed record SendOperation(SendCommand Command) : MailboxOperation
 {
     public override string Key => Command.RecipientId;
 
-    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
-    {
-        var outcome = await transaction.AppendMessageAsync(Command, cancellationToken);
-        return outcome switch
+    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken) =>
+        ResultOf(await transaction.AppendMessageAsync(Command, cancellationToken));
+
+    public MailboxResult ResultOf(SendOutcome outcome) =>
+        outcome switch
         {
             { Status: SendStatus.UnknownRecipient } => MailboxResult.Failed(ChatException.NotFound($"no user '{Command.RecipientId}'.")),
             { Status: SendStatus.Stored, Envelope: { } envelope } => new(outcome, [new AddressedEnvelope(Command.RecipientId, envelope)]),
             _ => new(outcome, []),
         };
-    }
 }
 
 public sealed record AckOperation(string UserId, long UpToSeq, DateTimeOffset Now, DateTimeOffset ReceiptExpiresAt) : MailboxOperation
@@ -48,7 +48,9 @@ public sealed record AckOperation(string UserId, long UpToSeq, DateTimeOffset No
     public override string Key => UserId;
 
     public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken) =>
-        new(await transaction.AckAsync(UserId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken), []);
+        ResultOf(await transaction.AckAsync(UserId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken));
+
+    public static MailboxResult ResultOf(AckOutcome outcome) => new(outcome, []);
 }
 
 /// <summary>Moves one reader's queued receipts into a sender's mailbox; runs on the sender's worker.</summary>
@@ -57,9 +59,8 @@ public sealed record DeliverReceiptsOperation(string SenderId, string ReaderId, 
 {
     public override string Key => SenderId;
 
-    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
-    {
-        var stored = await transaction.DeliverReceiptsAsync(SenderId, ReaderId, Kind, MessageIds, Now, ExpiresAt, cancellationToken);
-        return new(stored.Count, stored);
-    }
+    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken) =>
+        ResultOf(await transaction.DeliverReceiptsAsync(SenderId, ReaderId, Kind, MessageIds, Now, ExpiresAt, cancellationToken));
+
+    public static MailboxResult ResultOf(IReadOnlyList<AddressedEnvelope> stored) => new(stored.Count, stored);
 }

@@ -76,15 +76,68 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
 
     private async Task<MailboxResult[]> ApplyAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
-        var results = new MailboxResult[batch.Count];
         await using var transaction = await store.BeginAsync(cancellationToken);
+        var results = transaction is IPipelinedMailboxTransaction pipelined && IsDirect(batch)
+            ? await ApplyDirectAsync(pipelined, batch, cancellationToken)
+            : await ApplyInKeyOrderAsync(transaction, batch, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
+
+    private static async Task<MailboxResult[]> ApplyInKeyOrderAsync(IMailboxTransaction transaction, IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
+    {
+        var results = new MailboxResult[batch.Count];
         // Key order (stable, so one key's operations keep their order) is the global lock order.
         foreach (var i in Enumerable.Range(0, batch.Count).OrderBy(i => batch[i].Key, StringComparer.Ordinal))
         {
             results[i] = await batch[i].ApplyAsync(transaction, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
+
+    /// <summary>The hot path: sends, acks and receipt moves only, applied set-based by the store.</summary>
+    private static bool IsDirect(IReadOnlyList<MailboxOperation> batch)
+    {
+        foreach (var operation in batch)
+        {
+            if (operation is not (SendOperation or AckOperation or DeliverReceiptsOperation))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task<MailboxResult[]> ApplyDirectAsync(IPipelinedMailboxTransaction transaction, IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
+    {
+        var sends = new List<SendCommand>();
+        var acks = new List<AckOperation>();
+        var receipts = new List<DeliverReceiptsOperation>();
+        foreach (var operation in batch)
+        {
+            switch (operation)
+            {
+                case SendOperation send: sends.Add(send.Command); break;
+                case AckOperation ack: acks.Add(ack); break;
+                case DeliverReceiptsOperation move: receipts.Add(move); break;
+            }
+        }
+
+        var outcome = await transaction.ApplyDirectAsync(new DirectBatch(sends, acks, receipts), cancellationToken);
+        var results = new MailboxResult[batch.Count];
+        int s = 0, a = 0, r = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            results[i] = batch[i] switch
+            {
+                SendOperation send => send.ResultOf(outcome.Sends[s++]),
+                AckOperation => AckOperation.ResultOf(outcome.Acks[a++]),
+                _ => DeliverReceiptsOperation.ResultOf(outcome.Receipts[r++]),
+            };
+        }
+
         return results;
     }
 

@@ -21,7 +21,7 @@ public static class StorageServiceCollectionExtensions
         var postgres = configuration.GetConnectionString("Postgres");
         if (!string.IsNullOrWhiteSpace(postgres))
         {
-            services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
+            services.AddSingleton(_ => PostgresDataSource.Create(postgres));
             services.AddSingleton<IMailboxStore, PostgresMailboxStore>();
             services.AddSingleton<IAccountStore, PostgresAccountStore>();
             services.AddSingleton<IGroupStore, PostgresGroupStore>();

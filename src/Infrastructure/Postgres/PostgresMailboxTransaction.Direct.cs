@@ -1,0 +1,260 @@
+using Chat.Domain.Messaging;
+using Dapper;
+using Npgsql;
+
+namespace Chat.Infrastructure.Postgres;
+
+/// <summary>
+/// The hot path set-based: a batch of sends, acks and receipt moves costs two pipelined round trips (plus the
+/// commit) whatever its size, instead of one to three per operation. Each statement is still single-shard on
+/// Citus: the pipelining is Npgsql's (NpgsqlBatch), not one multi-shard statement.
+/// </summary>
+internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTransaction
+{
+    // Reserves the seqs of all of one sender's receipts with one row update and stores them, in one statement.
+    private const string StoreReceiptsSql = """
+        WITH next AS (
+            UPDATE mailboxes SET last_seq = last_seq + @Count WHERE user_id = @UserId RETURNING last_seq
+        )
+        INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
+        SELECT @UserId, next.last_seq - @Count + s.ord, s.message_id, @Kind, @From, s.group_id, NULL, @Now, @ExpiresAt
+        FROM next, unnest(@MessageIds, @GroupIds) WITH ORDINALITY AS s(message_id, group_id, ord)
+        RETURNING seq, message_id, group_id
+        """;
+
+    public async Task<DirectBatchOutcome> ApplyDirectAsync(DirectBatch batch, CancellationToken cancellationToken)
+    {
+        // Phase 1 locks no mailbox row: acks delete their own envelopes, receipt moves take their rows from the
+        // readers' outboxes.
+        var removed = new List<(short Kind, Guid MessageId, string SenderId, bool Live, string? GroupId)>[batch.Acks.Count];
+        var taken = new List<(Guid MessageId, string? GroupId)>[batch.Receipts.Count];
+        if (removed.Length + taken.Length > 0)
+        {
+            await ReadPhaseOneAsync(batch, removed, taken, cancellationToken);
+        }
+
+        var ackOutcomes = new AckOutcome[batch.Acks.Count];
+        for (var i = 0; i < ackOutcomes.Length; i++)
+        {
+            var ack = batch.Acks[i];
+            var receipts = new List<PendingReceipt>();
+            foreach (var row in removed[i])
+            {
+                // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
+                if (row.Kind == (short)EnvelopeKind.Message && row.Live)
+                {
+                    receipts.Add(new PendingReceipt(ack.UserId, row.SenderId, row.MessageId, row.GroupId, EnvelopeKind.Delivered));
+                }
+            }
+
+            ackOutcomes[i] = new AckOutcome(removed[i].Count, receipts);
+        }
+
+        // Phase 2 takes the mailbox row locks (sends and stored receipts advance last_seq), in key order.
+        var sendRows = new (bool RecipientExists, long? Seq)[batch.Sends.Count];
+        var receiptRows = new List<(long Seq, Guid MessageId, string? GroupId)>?[batch.Receipts.Count];
+        await WritePhaseTwoAsync(batch, taken, ackOutcomes, sendRows, receiptRows, cancellationToken);
+
+        var sendOutcomes = new SendOutcome[batch.Sends.Count];
+        for (var i = 0; i < sendOutcomes.Length; i++)
+        {
+            sendOutcomes[i] = await SendOutcomeOfAsync(batch.Sends[i], sendRows[i], cancellationToken);
+        }
+
+        var stored = new IReadOnlyList<AddressedEnvelope>[batch.Receipts.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var move = batch.Receipts[i];
+            stored[i] = receiptRows[i] is not { } rows
+                ? []
+                : rows.OrderBy(r => r.Seq)
+                    .Select(r => new AddressedEnvelope(move.SenderId, new Envelope(r.Seq, r.MessageId, move.Kind, move.ReaderId, r.GroupId, null, move.Now)))
+                    .ToList();
+        }
+
+        return new DirectBatchOutcome(sendOutcomes, ackOutcomes, stored);
+    }
+
+    private async Task ReadPhaseOneAsync(
+        DirectBatch batch,
+        List<(short Kind, Guid MessageId, string SenderId, bool Live, string? GroupId)>[] removed,
+        List<(Guid MessageId, string? GroupId)>[] taken,
+        CancellationToken cancellationToken)
+    {
+        await using var pipeline = new NpgsqlBatch(connection, transaction);
+        foreach (var ack in batch.Acks)
+        {
+            pipeline.BatchCommands.Add(Command(DeleteAckedSql, ("UserId", ack.UserId), ("UpToSeq", ack.UpToSeq), ("Now", ack.Now)));
+        }
+
+        foreach (var move in batch.Receipts)
+        {
+            pipeline.BatchCommands.Add(Command(
+                TakeReceiptsSql,
+                ("ReaderId", move.ReaderId),
+                ("SenderId", move.SenderId),
+                ("Kind", (short)move.Kind),
+                ("MessageIds", move.MessageIds as Guid[] ?? move.MessageIds.ToArray())));
+        }
+
+        await using var reader = await pipeline.ExecuteReaderAsync(cancellationToken);
+        for (var i = 0; i < removed.Length; i++)
+        {
+            removed[i] = [];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                removed[i].Add((reader.GetInt16(0), reader.GetGuid(1), reader.GetString(2), reader.GetBoolean(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        for (var i = 0; i < taken.Length; i++)
+        {
+            taken[i] = [];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                taken[i].Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+    }
+
+    private async Task WritePhaseTwoAsync(
+        DirectBatch batch,
+        List<(Guid MessageId, string? GroupId)>[] taken,
+        AckOutcome[] ackOutcomes,
+        (bool RecipientExists, long? Seq)[] sendRows,
+        List<(long Seq, Guid MessageId, string? GroupId)>?[] receiptRows,
+        CancellationToken cancellationToken)
+    {
+        // Statements that return rows, in key order (stable: one key's items keep their order); (kind, index).
+        var ordered = new List<(string Key, bool IsSend, int Index)>(batch.Sends.Count + batch.Receipts.Count);
+        for (var i = 0; i < batch.Sends.Count; i++)
+        {
+            ordered.Add((batch.Sends[i].RecipientId, true, i));
+        }
+
+        for (var i = 0; i < batch.Receipts.Count; i++)
+        {
+            if (taken[i].Count > 0)
+            {
+                ordered.Add((batch.Receipts[i].SenderId, false, i));
+            }
+        }
+
+        var sorted = ordered.OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
+        await using var pipeline = new NpgsqlBatch(connection, transaction);
+        foreach (var (_, isSend, index) in sorted)
+        {
+            pipeline.BatchCommands.Add(isSend ? AppendCommand(batch.Sends[index]) : StoreReceiptsCommand(batch.Receipts[index], taken[index]));
+        }
+
+        // Last, and returning nothing: the acks' receipts into the readers' own outboxes (no mailbox row is locked).
+        for (var i = 0; i < ackOutcomes.Length; i++)
+        {
+            if (ackOutcomes[i].Receipts.Count > 0)
+            {
+                pipeline.BatchCommands.Add(QueueReceiptsCommand(batch.Acks[i], ackOutcomes[i].Receipts));
+            }
+        }
+
+        if (pipeline.BatchCommands.Count == 0)
+        {
+            return;
+        }
+
+        await using var reader = await pipeline.ExecuteReaderAsync(cancellationToken);
+        foreach (var (_, isSend, index) in sorted)
+        {
+            if (isSend)
+            {
+                await reader.ReadAsync(cancellationToken);
+                sendRows[index] = (reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+            }
+            else
+            {
+                var rows = new List<(long, Guid, string?)>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                }
+
+                receiptRows[index] = rows; // empty: the sender's account is gone, nobody to tell
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+    }
+
+    private async Task<SendOutcome> SendOutcomeOfAsync(SendCommand command, (bool RecipientExists, long? Seq) row, CancellationToken cancellationToken)
+    {
+        if (!row.RecipientExists)
+        {
+            return SendOutcome.Unknown;
+        }
+
+        if (row.Seq is { } seq)
+        {
+            var envelope = new Envelope(seq, command.MessageId, EnvelopeKind.Message, command.SenderId, null, command.Payload, command.SentAt);
+            return new SendOutcome(SendStatus.Stored, command.MessageId, command.SentAt, envelope);
+        }
+
+        // A retry of a send stored before (rare): read the first result back.
+        var first = await connection.QuerySingleAsync<(Guid MessageId, DateTime SentAt)>(new CommandDefinition(
+            FirstResultSql,
+            new { command.RecipientId, command.SenderId, command.ClientMessageId },
+            transaction,
+            cancellationToken: cancellationToken));
+        return new SendOutcome(SendStatus.Duplicate, first.MessageId, new DateTimeOffset(DateTime.SpecifyKind(first.SentAt, DateTimeKind.Utc)), null);
+    }
+
+    private static NpgsqlBatchCommand AppendCommand(SendCommand command) =>
+        Command(
+            AppendSql,
+            ("RecipientId", command.RecipientId),
+            ("SenderId", command.SenderId),
+            ("ClientMessageId", command.ClientMessageId),
+            ("MessageId", command.MessageId),
+            ("SentAt", command.SentAt),
+            ("ExpiresAt", command.ExpiresAt),
+            ("DedupExpiresAt", command.DedupExpiresAt),
+            ("Payload", command.Payload));
+
+    private static NpgsqlBatchCommand StoreReceiptsCommand(DeliverReceiptsOperation move, List<(Guid MessageId, string? GroupId)> taken) =>
+        Command(
+            StoreReceiptsSql,
+            ("UserId", move.SenderId),
+            ("Count", (long)taken.Count),
+            ("Kind", (short)move.Kind),
+            ("From", move.ReaderId),
+            ("Now", move.Now),
+            ("ExpiresAt", move.ExpiresAt),
+            ("MessageIds", taken.Select(t => t.MessageId).ToArray()),
+            ("GroupIds", taken.Select(t => t.GroupId).ToArray()));
+
+    private static NpgsqlBatchCommand QueueReceiptsCommand(AckOperation ack, IReadOnlyList<PendingReceipt> receipts) =>
+        Command(
+            QueueReceiptsSql,
+            ("ReaderId", ack.UserId),
+            ("Kind", (short)EnvelopeKind.Delivered),
+            ("MessageIds", receipts.Select(r => r.MessageId).ToArray()),
+            ("SenderIds", receipts.Select(r => r.SenderId).ToArray()),
+            ("GroupIds", receipts.Select(r => r.GroupId).ToArray()),
+            ("Now", ack.Now),
+            ("ExpiresAt", ack.ReceiptExpiresAt));
+
+    private static NpgsqlBatchCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(value is string?[] texts && texts.Any(t => t is null)
+                ? new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = texts }
+                : new NpgsqlParameter(name, value ?? DBNull.Value));
+        }
+
+        return command;
+    }
+}

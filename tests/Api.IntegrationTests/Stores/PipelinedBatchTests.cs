@@ -1,0 +1,110 @@
+using Chat.Domain.Messaging;
+using Chat.Infrastructure.Postgres;
+using Chat.IntegrationTests.Infrastructure;
+using Npgsql;
+
+namespace Chat.IntegrationTests.Stores;
+
+/// <summary>
+/// The set-based hot path (<see cref="IPipelinedMailboxTransaction"/>) keeps the contract of the one-by-one
+/// operations: contiguous seqs in queue order, idempotent sends, unknown recipients, acks that queue delivered
+/// receipts, receipts stored once however often they are moved.
+/// </summary>
+public sealed class PipelinedBatchTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 4, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private NpgsqlDataSource _dataSource = null!;
+    private PostgresMailboxStore _store = null!;
+    private PostgresAccountStore _accounts = null!;
+
+    public async Task InitializeAsync()
+    {
+        _dataSource = await MigratedStores.PostgresAsync("pipelined");
+        _store = new PostgresMailboxStore(_dataSource);
+        _accounts = new PostgresAccountStore(_dataSource);
+    }
+
+    public async Task DisposeAsync() => await _dataSource.DisposeAsync();
+
+    [Fact]
+    public async Task Sends_get_contiguous_seqs_in_queue_order_with_duplicates_and_unknown_recipients_answered()
+    {
+        var (alice, bob, carol) = (await UserAsync(), await UserAsync(), await UserAsync());
+        var earlier = Send(alice, bob, "earlier", "c-0");
+        await ApplyAsync(new DirectBatch([earlier], [], []));
+
+        var outcome = await ApplyAsync(new DirectBatch(
+            [Send(alice, bob, "b1", "c-1"), Send(carol, alice, "a1", "c-2"), Send(carol, bob, "b2", "c-3"), Send(alice, "nobody-here", "x", "c-4"), Send(alice, bob, "again", "c-0"), Send(alice, bob, "b3", "c-5")],
+            [],
+            []));
+
+        Assert.Equal(
+            [SendStatus.Stored, SendStatus.Stored, SendStatus.Stored, SendStatus.UnknownRecipient, SendStatus.Duplicate, SendStatus.Stored],
+            outcome.Sends.Select(s => s.Status));
+        Assert.Equal(earlier.MessageId, outcome.Sends[4].MessageId);
+        Assert.Equal([2L, 3L, 4L], new[] { 0, 2, 5 }.Select(i => outcome.Sends[i].Envelope!.Seq));
+        var bobs = (await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes;
+        Assert.Equal(["earlier", "b1", "b2", "b3"], bobs.Select(e => e.Payload));
+        Assert.Equal([1L, 2L, 3L, 4L], bobs.Select(e => e.Seq));
+        Assert.Equal(1, Assert.Single((await _store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes).Seq);
+    }
+
+    [Fact]
+    public async Task Acks_queue_receipts_and_moves_store_them_once_beside_new_messages_for_the_same_sender()
+    {
+        var (alice, bob, carol) = (await UserAsync(), await UserAsync(), await UserAsync());
+        var sent = await ApplyAsync(new DirectBatch([Send(alice, bob, "m1", "k1"), Send(carol, bob, "m2", "k2"), Send(alice, bob, "m3", "k3")], [], []));
+        var ids = sent.Sends.Select(s => s.MessageId).ToList();
+
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 3, T0, T0.AddDays(30))], []));
+        var ack = Assert.Single(acked.Acks);
+        var moves = ack.Receipts.GroupBy(r => r.SenderId)
+            .Select(g => new DeliverReceiptsOperation(g.Key, bob, EnvelopeKind.Delivered, g.Select(r => r.MessageId).ToList(), T0, T0.AddDays(30)))
+            .ToList();
+        var moved = await ApplyAsync(new DirectBatch([Send(carol, alice, "hello alice", "k4")], [], moves));
+        var again = await ApplyAsync(new DirectBatch([], [], moves));
+
+        Assert.Equal(3, ack.Removed);
+        Assert.Equal(3, ack.Receipts.Count);
+        Assert.Empty((await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+        var alices = (await _store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes;
+        Assert.Equal([1L, 2L, 3L], alices.Select(e => e.Seq));
+        Assert.Equal([ids[0], ids[2]], alices.Where(e => e.Kind == EnvelopeKind.Delivered).Select(e => e.MessageId));
+        Assert.All(alices.Where(e => e.Kind == EnvelopeKind.Delivered), e => Assert.Equal(bob, e.From));
+        Assert.Equal(ids[1], Assert.Single((await _store.FetchPendingAsync(carol, 0, 10, T0, default)).Envelopes).MessageId);
+        Assert.Equal(3, moved.Receipts.Sum(r => r.Count));
+        Assert.All(again.Receipts, r => Assert.Empty(r));
+        Assert.Empty(await _store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default));
+    }
+
+    [Fact]
+    public async Task An_ack_of_expired_envelopes_removes_them_without_receipts()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        await ApplyAsync(new DirectBatch([Send(alice, bob, "short-lived", "e1", TimeSpan.FromSeconds(5))], [], []));
+
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, T0.AddMinutes(1), T0.AddDays(30))], []));
+
+        Assert.Equal(1, acked.Acks[0].Removed);
+        Assert.Empty(acked.Acks[0].Receipts);
+    }
+
+    private async Task<DirectBatchOutcome> ApplyAsync(DirectBatch batch)
+    {
+        await using var transaction = (IPipelinedMailboxTransaction)await _store.BeginAsync(default);
+        var outcome = await transaction.ApplyDirectAsync(batch, default);
+        await transaction.CommitAsync(default);
+        return outcome;
+    }
+
+    private static SendCommand Send(string from, string to, string payload, string clientMessageId, TimeSpan? ttl = null) =>
+        new(from, clientMessageId, to, payload, Guid.CreateVersion7(T0), T0, T0 + (ttl ?? TimeSpan.FromDays(1)), T0.AddDays(30));
+
+    private async Task<string> UserAsync()
+    {
+        var id = "p-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.True(await _accounts.CreateAsync(id, "hash", T0, default));
+        return id;
+    }
+}
