@@ -50,6 +50,15 @@ public sealed class LoadGenOptions
           --run-id ID            lowercase letters and digits naming this run's users (default: random)
           --password P           password of the generated users (default loadgen-password)
           --out FILE             also write the summary as JSON to FILE
+          --token-cache FILE     reuse the access tokens stored in FILE (user, token, expiry per line) and store
+                                 new ones there, so a rerun against the same server skips registration and
+                                 password hashing (setup in seconds instead of a minute per 1,000 users)
+          --pass-ratio F         pass rule: deliveries inside the window >= F x the offered rate (default 0.98)
+          --pass-p99-ms M        pass rule: delivery p99 <= M ms (default 200)
+          --mode M               load (default) | offline: --senders users each send --per-sender messages to
+                                 their own recipient, who is not connected (store rate); then the recipients
+                                 connect and drain with FetchPending and Ack (drain rate); --users counts both
+          --per-sender N         offline mode: messages per sender (default 10)
           --help                 this text
 
         Exit code: 0 when every acknowledged send was received, 3 when some were missing, 1 on a setup failure,
@@ -95,6 +104,16 @@ public sealed class LoadGenOptions
     public string Password { get; private set; } = "loadgen-password";
 
     public string? OutFile { get; private set; }
+
+    public string? TokenCache { get; private set; }
+
+    public double PassRatio { get; private set; } = 0.98;
+
+    public double PassP99Ms { get; private set; } = 200;
+
+    public bool Offline { get; private set; }
+
+    public int PerSender { get; private set; } = 10;
 
     /// <summary>Parses the arguments; throws <see cref="FormatException"/> with a readable message on a bad one.</summary>
     public static LoadGenOptions Parse(IReadOnlyList<string> args)
@@ -200,6 +219,26 @@ public sealed class LoadGenOptions
                 case "--out":
                     options.OutFile = Value();
                     break;
+                case "--token-cache":
+                    options.TokenCache = Value();
+                    break;
+                case "--pass-ratio":
+                    options.PassRatio = Double(name, Value(), 0, 1);
+                    break;
+                case "--pass-p99-ms":
+                    options.PassP99Ms = Double(name, Value(), 1, 600_000);
+                    break;
+                case "--mode":
+                    options.Offline = Value() switch
+                    {
+                        "load" => false,
+                        "offline" => true,
+                        var other => throw new FormatException($"--mode must be load or offline, not '{other}'."),
+                    };
+                    break;
+                case "--per-sender":
+                    options.PerSender = Int(name, Value(), 1, 1000);
+                    break;
                 default:
                     throw new FormatException($"unknown option '{name}' (see --help).");
             }
@@ -207,7 +246,7 @@ public sealed class LoadGenOptions
 
         if (!sendersGiven)
         {
-            options.Senders = options.Users;
+            options.Senders = options.Offline ? options.Users / 2 : options.Users;
         }
         else if (options.Senders > options.Users)
         {

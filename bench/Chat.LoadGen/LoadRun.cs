@@ -11,7 +11,7 @@ namespace Chat.LoadGen;
 public sealed class LoadGenException(string message) : Exception(message);
 
 /// <summary>One run: set up users and connections, send for warm-up + duration, wait, verify, report.</summary>
-public sealed class LoadRun(LoadGenOptions options, TextWriter log)
+public sealed partial class LoadRun(LoadGenOptions options, TextWriter log)
 {
     private static readonly TimeSpan SetupTimeout = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan TailTimeout = TimeSpan.FromSeconds(30);
@@ -100,12 +100,26 @@ public sealed class LoadRun(LoadGenOptions options, TextWriter log)
 
     private async Task<string[]> SignUpAllAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        Log($"registering and signing in {options.Users} users (lg-{options.RunId}-0..{options.Users - 1}), {options.SetupParallelism} at a time");
+        var cache = TokenCache.Load(options.TokenCache);
         var tokens = new string[options.Users];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            tokens[i] = cache.Find(_clients[i].UserId) ?? "";
+        }
+
+        var missing = tokens.Count(t => t.Length == 0);
+        Log($"registering and signing in {missing} users (lg-{options.RunId}-0..{options.Users - 1}; {options.Users - missing} tokens reused), {options.SetupParallelism} at a time");
+        tokens = await SignUpAsync(http, tokens, cache, cancellationToken);
+        cache.Save(options.TokenCache);
+        return tokens;
+    }
+
+    private async Task<string[]> SignUpAsync(HttpClient http, string[] tokens, TokenCache cache, CancellationToken cancellationToken)
+    {
         var done = 0;
         var step = Math.Max(1, options.Users / 5);
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, options.Users),
+            Enumerable.Range(0, options.Users).Where(i => tokens[i].Length == 0),
             new ParallelOptions { MaxDegreeOfParallelism = options.SetupParallelism, CancellationToken = cancellationToken },
             async (i, token) =>
             {
@@ -126,6 +140,7 @@ public sealed class LoadRun(LoadGenOptions options, TextWriter log)
 
                 var body = await signedIn.Content.ReadFromJsonAsync<TokenBody>(token);
                 tokens[i] = body?.AccessToken ?? throw new LoadGenException($"POST /api/tokens for {credentials.UserId}: no accessToken.");
+                cache.Add(credentials.UserId, tokens[i], body.ExpiresAt);
                 var n = Interlocked.Increment(ref done);
                 if (n % step == 0)
                 {
@@ -552,6 +567,7 @@ public sealed class LoadRun(LoadGenOptions options, TextWriter log)
             _stats.DeliveredInWindow.Value,
             _stats.SendAck.Summarize(),
             _stats.Delivery.Summarize(),
-            check);
+            check,
+            Verdict.Of(config, options.PassRatio, options.PassP99Ms, _stats.DeliveredInWindow.Value / measuredSeconds, sends, _stats.Delivery.Summarize(), check));
     }
 }

@@ -26,6 +26,14 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
+    if (options.Offline)
+    {
+        var summary = await new LoadRun(options, Console.Out).RunOfflineAsync(cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(summary);
+        return summary.Contains("verdict     PASS", StringComparison.Ordinal) ? 0 : 3;
+    }
+
     var report = await new LoadRun(options, Console.Out).RunAsync(cancel.Token);
     Console.WriteLine();
     Console.Write(report.ToText());

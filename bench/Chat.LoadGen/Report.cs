@@ -69,7 +69,8 @@ public sealed record RunReport(
     long DeliveredInWindow,
     LatencySummary SendAckLatency,
     LatencySummary DeliveryLatency,
-    DeliveryCheck Check)
+    DeliveryCheck Check,
+    Verdict Verdict)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -94,7 +95,44 @@ public sealed record RunReport(
         Line($"delivery    {DeliveryLatency.Format()}");
         Line($"check       expected {Check.ExpectedDeliveries}  received {Check.MessagesReceived}  MISSING {Check.Missing}  duplicate messages {Check.DuplicateMessages}  duplicate pushes {Check.DuplicatePushes}");
         Line($"            received without an acknowledged send {Check.ReceivedWithoutAcknowledgedSend}  by gap fetch {Check.ReceivedByGapFetch} ({Check.GapFetches} gap fetches)  by final fetch {Check.ReceivedByFinalFetch}  pushes after fetch {Check.PushesAfterFetch}");
+        Line($"verdict     {(Verdict.Pass ? "PASS" : "FAIL")}{(Verdict.Failures.Count == 0 ? "" : ": " + string.Join("; ", Verdict.Failures))}");
         Line($"receivers   delivered receipts {Check.DeliveredReceipts}  other envelopes {Check.OtherEnvelopes}  acks {Check.AckCalls}  errors ({Codes(Check.ReceiverErrors)})  disconnects {Check.Disconnects}  final fetch failures {Check.FinalFetchFailures}");
         return text.ToString();
+    }
+}
+
+/// <summary>The pass rules of a fixed-rate step (docs/BENCHMARKS.md); every failed rule is named.</summary>
+public sealed record Verdict(bool Pass, IReadOnlyList<string> Failures)
+{
+    public static Verdict Of(ReportConfig config, double passRatio, double passP99Ms, double deliveredPerSecond, SendCounts sends, LatencySummary delivery, DeliveryCheck check)
+    {
+        var failures = new List<string>();
+        void Rule(bool holds, FormattableString failure)
+        {
+            if (!holds)
+            {
+                failures.Add(failure.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (config.Rate > 0)
+        {
+            var expected = config.GroupSize > 0 ? 0 : config.Rate * passRatio;
+            Rule(deliveredPerSecond >= expected, $"delivered {deliveredPerSecond:0}/s < {passRatio:P0} of {config.Rate:0}/s offered");
+        }
+
+        Rule(delivery.Count > 0 && delivery.P99Ms <= passP99Ms, $"delivery p99 {delivery.P99Ms:0} ms > {passP99Ms:0} ms");
+        Rule(check.Missing == 0, $"{check.Missing} missing");
+        Rule(check.DuplicateMessages == 0, $"{check.DuplicateMessages} duplicated");
+        Rule(check.ReceivedWithoutAcknowledgedSend == 0, $"{check.ReceivedWithoutAcknowledgedSend} received without an acknowledged send");
+        Rule(sends.Failed == 0, $"{sends.Failed} sends failed");
+        Rule(check.ReceiverErrors.Count == 0 && check.FinalFetchFailures == 0, $"receiver errors");
+        if (!config.NoAck && config.GroupSize == 0)
+        {
+            // Every acknowledged send must come back as a stored, pushed delivered receipt (receivers ack everything).
+            Rule(check.DeliveredReceipts >= sends.TotalAcknowledged * passRatio, $"{check.DeliveredReceipts} delivered receipts for {sends.TotalAcknowledged} acknowledged sends");
+        }
+
+        return new Verdict(failures.Count == 0, failures);
     }
 }

@@ -7,6 +7,14 @@ public sealed class SqliteConnectionFactory(string connectionString)
 {
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>
+    /// Admits one mailbox write transaction at a time. SQLite has one writer per file; without this gate the
+    /// workers' transactions would wait in SQLite's busy handler, which sleeps and polls, so the file would sit
+    /// idle between writers. Queued here, the next writer starts the moment the last one commits, and the workers'
+    /// queues grow into larger batches (one fsync each).
+    /// </summary>
+    public SemaphoreSlim WriteGate { get; } = new(1, 1);
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(ConnectionString);

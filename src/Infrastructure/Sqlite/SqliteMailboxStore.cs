@@ -1,5 +1,6 @@
 using Chat.Domain.Messaging;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Chat.Infrastructure.Sqlite;
 
@@ -25,16 +26,23 @@ public sealed class SqliteMailboxStore(SqliteConnectionFactory connections) : IM
 
     public async Task<IMailboxTransaction> BeginAsync(CancellationToken cancellationToken)
     {
-        var connection = await connections.OpenAsync(cancellationToken);
+        await connections.WriteGate.WaitAsync(cancellationToken);
+        SqliteConnection? connection = null;
         try
         {
+            connection = await connections.OpenAsync(cancellationToken);
             // Immediate: take the write lock now rather than failing on upgrade later.
             var transaction = connection.BeginTransaction(deferred: false);
-            return new SqliteMailboxTransaction(connection, transaction);
+            return new SqliteMailboxTransaction(connection, transaction, connections.WriteGate);
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            connections.WriteGate.Release();
             throw;
         }
     }

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Chat.Infrastructure.Sqlite;
 
-internal sealed partial class SqliteMailboxTransaction(SqliteConnection connection, SqliteTransaction transaction) : IMailboxTransaction
+internal sealed partial class SqliteMailboxTransaction(SqliteConnection connection, SqliteTransaction transaction, SemaphoreSlim writeGate) : IMailboxTransaction
 {
     private const string ClaimSql = """
         INSERT INTO message_dedup (user_id, sender_id, client_message_id, message_id, sent_at, expires_at)
@@ -126,10 +126,24 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
-        await transaction.DisposeAsync();
-        await connection.DisposeAsync();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+        finally
+        {
+            writeGate.Release();
+        }
     }
 
     private Task<long?> ReserveAsync(string userId, int count, CancellationToken cancellationToken) =>
