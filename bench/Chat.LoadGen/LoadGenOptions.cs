@@ -55,10 +55,16 @@ public sealed class LoadGenOptions
                                  password hashing (setup in seconds instead of a minute per 1,000 users)
           --pass-ratio F         pass rule: deliveries inside the window >= F x the offered rate (default 0.98)
           --pass-p99-ms M        pass rule: delivery p99 <= M ms (default 200)
-          --mode M               load (default) | offline: --senders users each send --per-sender messages to
+          --mode M               load (default) | idle: open --connections idle hub connections for --users
+                                 users and report the server's memory growth per connection (needs
+                                 --watch server=PID) | offline: --senders users each send --per-sender messages to
                                  their own recipient, who is not connected (store rate); then the recipients
                                  connect and drain with FetchPending and Ack (drain rate); --users counts both
           --per-sender N         offline mode: messages per sender (default 10)
+          --connections N        idle mode: connections to open (default 10000, at most 20000)
+          --watch NAME=PID       report the CPU (cores) of PID and its child processes over the measured window,
+                                 e.g. --watch server=1234 --watch postgres=987 (repeatable; the load generator
+                                 itself is always reported)
           --help                 this text
 
         Exit code: 0 when every acknowledged send was received, 3 when some were missing, 1 on a setup failure,
@@ -113,7 +119,13 @@ public sealed class LoadGenOptions
 
     public bool Offline { get; private set; }
 
+    public bool Idle { get; private set; }
+
+    public int Connections { get; private set; } = 10_000;
+
     public int PerSender { get; private set; } = 10;
+
+    public Dictionary<string, int> Watch { get; } = new(StringComparer.Ordinal) { ["loadgen"] = Environment.ProcessId };
 
     /// <summary>Parses the arguments; throws <see cref="FormatException"/> with a readable message on a bad one.</summary>
     public static LoadGenOptions Parse(IReadOnlyList<string> args)
@@ -229,12 +241,23 @@ public sealed class LoadGenOptions
                     options.PassP99Ms = Double(name, Value(), 1, 600_000);
                     break;
                 case "--mode":
-                    options.Offline = Value() switch
+                    var mode = Value();
+                    options.Offline = mode == "offline";
+                    options.Idle = mode == "idle";
+                    if (mode is not ("load" or "offline" or "idle"))
                     {
-                        "load" => false,
-                        "offline" => true,
-                        var other => throw new FormatException($"--mode must be load or offline, not '{other}'."),
-                    };
+                        throw new FormatException($"--mode must be load, offline or idle, not '{mode}'.");
+                    }
+
+                    break;
+                case "--connections":
+                    options.Connections = Int(name, Value(), 1, 20_000);
+                    break;
+                case "--watch":
+                    var watch = Value().Split('=', 2);
+                    options.Watch[watch[0]] = watch.Length == 2 && int.TryParse(watch[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && pid > 0
+                        ? pid
+                        : throw new FormatException($"--watch takes NAME=PID, not '{string.Join('=', watch)}'.");
                     break;
                 case "--per-sender":
                     options.PerSender = Int(name, Value(), 1, 1000);

@@ -242,6 +242,8 @@ public sealed partial class LoadRun(LoadGenOptions options, TextWriter log)
         var windowEnd = windowStart + (options.DurationSeconds * Stopwatch.Frequency);
         _stats.OpenWindow(windowStart, windowEnd);
         Log($"sending: {options.WarmupSeconds} s warm-up, then {options.DurationSeconds} s measured");
+        var cpu = new ProcessCpu(options.Watch);
+        var cpuSampled = SampleCpuAsync(cpu, windowStart, windowEnd, cancellationToken);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -288,7 +290,20 @@ public sealed partial class LoadRun(LoadGenOptions options, TextWriter log)
         await load;
         await progressStop.CancelAsync();
         await progress;
+        _cpu = await cpuSampled;
         return measuredSeconds;
+    }
+
+    private IReadOnlyDictionary<string, double> _cpu = new Dictionary<string, double>();
+
+    /// <summary>CPU of the watched processes between the window's start and end.</summary>
+    private static async Task<IReadOnlyDictionary<string, double>> SampleCpuAsync(ProcessCpu cpu, long windowStart, long windowEnd, CancellationToken cancellationToken)
+    {
+        static TimeSpan Until(long timestamp) => TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp).Ticks));
+        await Task.Delay(Until(windowStart), cancellationToken);
+        cpu.Start();
+        await Task.Delay(Until(windowEnd), cancellationToken);
+        return cpu.Stop();
     }
 
     /// <summary>--rate 0: each sender keeps --inflight calls going back to back.</summary>
@@ -568,6 +583,7 @@ public sealed partial class LoadRun(LoadGenOptions options, TextWriter log)
             _stats.SendAck.Summarize(),
             _stats.Delivery.Summarize(),
             check,
+            _cpu,
             Verdict.Of(config, options.PassRatio, options.PassP99Ms, _stats.DeliveredInWindow.Value / measuredSeconds, sends, _stats.Delivery.Summarize(), check));
     }
 }

@@ -26,9 +26,10 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    if (options.Offline)
+    if (options.Offline || options.Idle)
     {
-        var summary = await new LoadRun(options, Console.Out).RunOfflineAsync(cancel.Token);
+        var run = new LoadRun(options, Console.Out);
+        var summary = options.Offline ? await run.RunOfflineAsync(cancel.Token) : await run.RunIdleAsync(cancel.Token);
         Console.WriteLine();
         Console.WriteLine(summary);
         return summary.Contains("verdict     PASS", StringComparison.Ordinal) ? 0 : 3;

@@ -70,6 +70,7 @@ public sealed record RunReport(
     LatencySummary SendAckLatency,
     LatencySummary DeliveryLatency,
     DeliveryCheck Check,
+    IReadOnlyDictionary<string, double> CpuCores,
     Verdict Verdict)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -95,6 +96,7 @@ public sealed record RunReport(
         Line($"delivery    {DeliveryLatency.Format()}");
         Line($"check       expected {Check.ExpectedDeliveries}  received {Check.MessagesReceived}  MISSING {Check.Missing}  duplicate messages {Check.DuplicateMessages}  duplicate pushes {Check.DuplicatePushes}");
         Line($"            received without an acknowledged send {Check.ReceivedWithoutAcknowledgedSend}  by gap fetch {Check.ReceivedByGapFetch} ({Check.GapFetches} gap fetches)  by final fetch {Check.ReceivedByFinalFetch}  pushes after fetch {Check.PushesAfterFetch}");
+        Line($"cpu         {string.Join("  ", CpuCores.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.00}")))} cores over the measured window");
         Line($"verdict     {(Verdict.Pass ? "PASS" : "FAIL")}{(Verdict.Failures.Count == 0 ? "" : ": " + string.Join("; ", Verdict.Failures))}");
         Line($"receivers   delivered receipts {Check.DeliveredReceipts}  other envelopes {Check.OtherEnvelopes}  acks {Check.AckCalls}  errors ({Codes(Check.ReceiverErrors)})  disconnects {Check.Disconnects}  final fetch failures {Check.FinalFetchFailures}");
         return text.ToString();
