@@ -45,6 +45,10 @@ public sealed partial class LoadRun(LoadGenOptions options, TextWriter log)
                     await CheckReadyAsync(http, setup.Token);
                     var tokens = await SignUpAllAsync(http, setup.Token);
                     await ConnectAllAsync(tokens, setup.Token);
+                    await Parallel.ForEachAsync(
+                        _clients,
+                        new ParallelOptions { MaxDegreeOfParallelism = options.SetupParallelism, CancellationToken = setup.Token },
+                        async (client, token) => await client.DrainLeftoversAsync(token));
                     if (options.GroupSize > 0)
                     {
                         await CreateGroupsAsync(http, tokens, setup.Token);

@@ -30,6 +30,7 @@ public static class RealtimeExtensions
         UseStrictProtocols(builder.Services);
 
         var redis = builder.Configuration.GetConnectionString("Redis");
+        builder.Services.AddSingleton(new UserAddressing(viaUserChannel: !string.IsNullOrWhiteSpace(redis)));
         if (!string.IsNullOrWhiteSpace(redis))
         {
             var configuration = ConfigurationOptions.Parse(redis);

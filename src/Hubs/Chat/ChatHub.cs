@@ -11,7 +11,9 @@ namespace Chat.Hubs.Chat;
 
 /// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
 [Authorize]
-public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metrics, GroupService groups, PresenceService presenceService, TypingService typing, ILogger<ChatHub> logger) : Hub<IChatClient>
+public sealed partial class ChatHub(
+    MailboxService mailboxes, ChatMetrics metrics, GroupService groups, PresenceService presenceService, TypingService typing, UserAddressing addressing, ILogger<ChatHub> logger)
+    : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
@@ -19,10 +21,15 @@ public sealed partial class ChatHub(MailboxService mailboxes, ChatMetrics metric
 
     public override async Task OnConnectedAsync()
     {
-        // Push and presence need Redis; fetching and sending do not. The group join is made best effort by the
-        // lifetime manager (ResilientHubLifetimeManager) and presence here, so a session opens without Redis and
-        // the client syncs by FetchPending.
-        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentUser), Context.ConnectionAborted);
+        // Push and presence need Redis; fetching and sending do not. The backplane's own subscriptions are made
+        // best effort by the lifetime manager (ResilientHubLifetimeManager) and presence here, so a session opens
+        // without Redis and the client syncs by FetchPending. Only without the backplane does a connection join a
+        // group for its user (see UserAddressing).
+        if (addressing.JoinsUserGroup)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentUser), Context.ConnectionAborted);
+        }
+
         metrics.ConnectionOpened();
         await BestEffortAsync(() => presenceService.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted), "presence online");
         await base.OnConnectedAsync();

@@ -8,12 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace Chat.Hubs.Chat;
 
 /// <summary>
-/// Pushes committed envelopes through each recipient's user group; the backplane carries them to other nodes.
+/// Pushes committed envelopes to each recipient's connections (<see cref="UserAddressing"/>); the backplane carries them to other nodes.
 /// Workers only enqueue: a slow or unreachable backplane must never hold a mailbox worker (and so every
 /// sender on it) hostage. The queue is bounded; when it is full the push is dropped and counted, which loses
 /// nothing because the envelope is stored and the client syncs.
 /// </summary>
-public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatClient> hub, ChatMetrics metrics, ILogger<SignalREnvelopeNotifier> logger)
+public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatClient> hub, UserAddressing addressing, ChatMetrics metrics, ILogger<SignalREnvelopeNotifier> logger)
     : BackgroundService, IEnvelopeNotifier
 {
     private const int Capacity = 65_536;
@@ -78,7 +78,7 @@ public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatCl
     {
         try
         {
-            await hub.Clients.Group(UserGroups.For(item.UserId)).ReceiveMessage(EnvelopeDto.Of(item.Envelope));
+            await addressing.User(hub.Clients, item.UserId).ReceiveMessage(EnvelopeDto.Of(item.Envelope));
             metrics.EnvelopePushed();
         }
         catch (Exception e)

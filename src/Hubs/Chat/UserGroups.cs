@@ -1,8 +1,8 @@
 namespace Chat.Hubs.Chat;
 
 /// <summary>
-/// SignalR group names. Every connection joins its user's group, so a push to a user costs one group
-/// lookup (and one backplane channel) instead of a scan of all connections, as Clients.User does.
+/// SignalR group names. Without the backplane every connection joins its user's group, so a push to a user costs
+/// one group lookup instead of a scan of all connections, as Clients.User does there (see <see cref="UserAddressing"/>).
 /// </summary>
 public static class UserGroups
 {
