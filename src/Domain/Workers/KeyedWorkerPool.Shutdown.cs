@@ -1,4 +1,3 @@
-
 namespace Chat.Domain.Workers;
 
 /// <summary>Shutdown: stop accepting, let running batches finish, fail what is queued, dispose the handlers.</summary>
