@@ -78,8 +78,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 
-start_server() { # $1 = database name
-  local db="$1"
+start_server() { # $1 = scenario name (the database is bench_<name>)
+  local db="bench_$1"
   local pg_port; pg_port=$(sed 's/.*Port=\([0-9]*\).*/\1/' <<<"$CHAT_TEST_POSTGRES")
   local pg_conn="" redis_conn=""
   if [[ $STORE == postgres ]]; then
