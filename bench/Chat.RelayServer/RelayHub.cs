@@ -1,49 +1,112 @@
 using System.Collections.Concurrent;
-using Chat.Hubs.Contracts;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.RelayServer;
 
-/// <summary>Per-recipient seqs, so clients that check seqs for gaps see a well-formed stream.</summary>
-public sealed class RelaySequences
+/// <summary>All the relay remembers: a seq counter per recipient and the members of each group.</summary>
+public sealed class RelayState
 {
-    private readonly ConcurrentDictionary<string, StrongBox<long>> _next = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _seqs = new(StringComparer.Ordinal);
 
-    public long Next(string userId) => Interlocked.Increment(ref _next.GetOrAdd(userId, _ => new StrongBox<long>()).Value);
+    public ConcurrentDictionary<string, string[]> Groups { get; } = new(StringComparer.Ordinal);
 
-    private sealed class StrongBox<T>
-    {
-        public T Value = default!;
-    }
+    /// <summary>The recipient's next seq: monotonically increasing, so clients checking seqs for gaps see a well-formed stream.</summary>
+    public long NextSeq(string userId) => Interlocked.Increment(ref _seqs.GetOrAdd(userId, static _ => new StrongBox<long>()).Value);
 }
 
-/// <summary>Relays each message to the recipient's user group; the token is the user id.</summary>
-public sealed class RelayHub(RelaySequences sequences) : Hub
+/// <summary>
+/// The chat hub's methods with the same names and shapes, relaying each message straight to the recipients'
+/// connections. Nothing is stored, so FetchPending is always empty, Ack deletes nothing and no "delivered" (or
+/// "read") receipts are ever produced.
+/// </summary>
+public sealed class RelayHub(RelayState state) : Hub
 {
-    private string User => Context.GetHttpContext()?.Request.Query["access_token"] is { Count: > 0 } token
-        ? token.ToString()
-        : Context.GetHttpContext()?.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal) ?? "";
+    private const string UserKey = "user";
 
-    public override Task OnConnectedAsync() => Groups.AddToGroupAsync(Context.ConnectionId, "u:" + User);
+    private string CurrentUser => (string)Context.Items[UserKey]!;
+
+    /// <summary>The token is the user id: from access_token in the query (WebSockets) or the Bearer header.</summary>
+    public static string TokenOf(HttpContext? http)
+    {
+        if (http is null)
+        {
+            return "";
+        }
+
+        var query = http.Request.Query["access_token"].ToString();
+        if (query.Length > 0)
+        {
+            return query;
+        }
+
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+    }
+
+    public override async Task OnConnectedAsync()
+    {
+        var user = TokenOf(Context.GetHttpContext());
+        if (user.Length == 0)
+        {
+            throw new HubException("forbidden: no access token.");
+        }
+
+        Context.Items[UserKey] = user;
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(user), Context.ConnectionAborted);
+        await base.OnConnectedAsync();
+    }
 
     public async Task<SendMessageResponse> SendMessage(SendMessageRequest request)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var from = CurrentUser;
         var messageId = Guid.CreateVersion7();
-        var to = request.To ?? "";
-        await Clients.Group("u:" + to).SendAsync("ReceiveMessage", new EnvelopeDto
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (request.GroupId is { } groupId)
         {
-            Seq = sequences.Next(to),
-            MessageId = messageId,
-            Kind = "message",
-            From = User,
-            Payload = request.Payload,
-            SentAt = now,
-        });
+            if (!state.Groups.TryGetValue(groupId, out var members))
+            {
+                throw new HubException("not_found: no such group.");
+            }
+
+            foreach (var member in members)
+            {
+                if (member != from)
+                {
+                    await RelayAsync(member, messageId, from, groupId, request.Payload, now);
+                }
+            }
+        }
+        else
+        {
+            if (string.IsNullOrEmpty(request.To))
+            {
+                throw new HubException("invalid_request: give 'to' or 'groupId'.");
+            }
+
+            await RelayAsync(request.To, messageId, from, null, request.Payload, now);
+        }
+
         return new SendMessageResponse { MessageId = messageId, ServerTimestamp = now };
     }
 
+    /// <summary>Nothing is stored, so nothing is pending.</summary>
     public FetchPendingResponse FetchPending(FetchPendingRequest request) => new() { Envelopes = [], HasMore = false };
 
+    /// <summary>Nothing is stored, so nothing is deleted and no delivered receipt is produced.</summary>
     public int Ack(AckRequest request) => 0;
+
+    public int MarkRead(MarkReadRequest request) => 0;
+
+    public GetPresenceResponse GetPresence(GetPresenceRequest request) => new() { Presences = [] };
+
+    public Task Typing(TypingRequest request) => Task.CompletedTask;
+
+    private static string UserGroup(string userId) => "u:" + userId; // as the chat server names it (UserGroups.For)
+
+    private Task RelayAsync(string to, Guid messageId, string from, string? groupId, string? payload, long sentAt) =>
+        Clients.Group(UserGroup(to)).SendAsync(
+            "ReceiveMessage",
+            new EnvelopeDto { Seq = state.NextSeq(to), MessageId = messageId, Kind = "message", From = from, GroupId = groupId, Payload = payload, SentAt = sentAt },
+            Context.ConnectionAborted);
 }
