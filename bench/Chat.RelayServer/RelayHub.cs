@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Chat.Hubs.Contracts;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.RelayServer;
