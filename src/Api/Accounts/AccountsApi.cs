@@ -37,7 +37,12 @@ public static class AccountsApi
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> CreateTokenAsync(
-        CredentialsRequest? request, IAccountStore accounts, IPasswordHasher<string> hasher, TokenIssuer tokens, CancellationToken cancellationToken)
+        CredentialsRequest? request,
+        IAccountStore accounts,
+        IPasswordHasher<string> hasher,
+        UnknownUserPasswordHash unknownUser,
+        TokenIssuer tokens,
+        CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrEmpty(request.UserId) || string.IsNullOrEmpty(request.Password))
         {
@@ -45,7 +50,9 @@ public static class AccountsApi
         }
 
         var hash = UserId.IsValid(request.UserId) ? await accounts.GetPasswordHashAsync(request.UserId, cancellationToken) : null;
-        var verified = hash is not null && hasher.VerifyHashedPassword(request.UserId, hash, request.Password) != PasswordVerificationResult.Failed;
+        // An unknown id is verified against a hash too, so the answer takes as long as for a wrong password.
+        var matched = hasher.VerifyHashedPassword(request.UserId, hash ?? unknownUser.Value, request.Password) != PasswordVerificationResult.Failed;
+        var verified = hash is not null && matched;
         if (!verified)
         {
             return ApiProblems.Of(ChatErrorCode.Forbidden, StatusCodes.Status401Unauthorized, "wrong user id or password.");

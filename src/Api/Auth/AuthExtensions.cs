@@ -23,6 +23,7 @@ public static class AuthExtensions
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<KnownAccounts>();
         services.AddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
+        services.AddSingleton<UnknownUserPasswordHash>();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
