@@ -39,7 +39,4 @@ public sealed class KnownAccounts(IAccountStore accounts, TimeProvider timeProvi
         _confirmed[userId] = now + RememberFor;
         return true;
     }
-
-    /// <summary>Forgets a user at once on this node (after the account is removed).</summary>
-    public void Forget(string userId) => _confirmed.TryRemove(userId, out _);
 }
