@@ -36,18 +36,7 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         var ackOutcomes = new AckOutcome[batch.Acks.Count];
         for (var i = 0; i < ackOutcomes.Length; i++)
         {
-            var ack = batch.Acks[i];
-            var receipts = new List<PendingReceipt>();
-            foreach (var row in removed[i])
-            {
-                // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
-                if (row.Kind == (short)EnvelopeKind.Message && row.Live)
-                {
-                    receipts.Add(new PendingReceipt(ack.UserId, row.SenderId, row.MessageId, row.GroupId, EnvelopeKind.Delivered));
-                }
-            }
-
-            ackOutcomes[i] = new AckOutcome(removed[i].Count, receipts);
+            ackOutcomes[i] = new AckOutcome(removed[i].Count, DeliveredReceiptsOf(batch.Acks[i].UserId, removed[i]));
         }
 
         // Phase 2 takes the mailbox row locks (sends and stored receipts advance last_seq), in key order.

@@ -75,35 +75,34 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
             command.DedupExpiresAt,
             command.Payload,
         };
-        var (recipientExists, seq) = await connection.QuerySingleAsync<(bool RecipientExists, long? Seq)>(
+        var row = await connection.QuerySingleAsync<(bool RecipientExists, long? Seq)>(
             new CommandDefinition(AppendSql, args, transaction, cancellationToken: cancellationToken));
-        if (!recipientExists)
-        {
-            return SendOutcome.Unknown;
-        }
-
-        if (seq is { } stored)
-        {
-            var envelope = new Envelope(stored, command.MessageId, EnvelopeKind.Message, command.SenderId, null, command.Payload, command.SentAt);
-            return new SendOutcome(SendStatus.Stored, command.MessageId, command.SentAt, envelope);
-        }
-
-        var first = await connection.QuerySingleAsync<(Guid MessageId, DateTime SentAt)>(
-            new CommandDefinition(FirstResultSql, args, transaction, cancellationToken: cancellationToken));
-        return new SendOutcome(SendStatus.Duplicate, first.MessageId, new DateTimeOffset(DateTime.SpecifyKind(first.SentAt, DateTimeKind.Utc)), null);
+        return await SendOutcomeOfAsync(command, row, cancellationToken);
     }
 
     public async Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
     {
         var removed = (await connection.QueryAsync<(short Kind, Guid MessageId, string SenderId, bool Live, string? GroupId)>(
             new CommandDefinition(DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = now }, transaction, cancellationToken: cancellationToken))).AsList();
-        // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
-        var receipts = removed
-            .Where(r => r.Kind == (short)EnvelopeKind.Message && r.Live)
-            .Select(r => new PendingReceipt(userId, r.SenderId, r.MessageId, r.GroupId, EnvelopeKind.Delivered))
-            .ToList();
+        var receipts = DeliveredReceiptsOf(userId, removed);
         await QueueReceiptsAsync(receipts, now, receiptExpiresAt, cancellationToken);
         return new AckOutcome(removed.Count, receipts);
+    }
+
+    /// <summary>The delivered receipts an ack owes for the envelopes it removed.</summary>
+    private static List<PendingReceipt> DeliveredReceiptsOf(string readerId, List<(short Kind, Guid MessageId, string SenderId, bool Live, string? GroupId)> removed)
+    {
+        var receipts = new List<PendingReceipt>(removed.Count);
+        foreach (var row in removed)
+        {
+            // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
+            if (row.Kind == (short)EnvelopeKind.Message && row.Live)
+            {
+                receipts.Add(new PendingReceipt(readerId, row.SenderId, row.MessageId, row.GroupId, EnvelopeKind.Delivered));
+            }
+        }
+
+        return receipts;
     }
 
     public async Task QueueReceiptsAsync(IReadOnlyList<PendingReceipt> receipts, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
