@@ -87,9 +87,13 @@ start_server() { # $1 = scenario name (the database is bench_<name>)
     pg_conn="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db;Maximum Pool Size=100"
     redis_conn="$CHAT_TEST_REDIS"
   fi
+  # Load runs far above one person's rates: the per-user limits are raised, not switched off, so the cost of
+  # checking them (a shared-bucket lease every RateLimits:LeaseSize sends) stays in the measurement.
   ConnectionStrings__Postgres="$pg_conn" ConnectionStrings__Redis="$redis_conn" Redis__ChannelPrefix="$db" \
     Storage__DataDirectory="$WORK/data-$db" ASPNETCORE_URLS="$URL" ASPNETCORE_ENVIRONMENT=Production \
     SignInThrottling__PermitLimit=100000000 Serilog__MinimumLevel__Default=Warning Auth__AdminApiKey=bench \
+    RateLimits__SendsPerSecond=1000000 RateLimits__SendBurst=1000000 RateLimits__ConnectAttemptsPerMinute=1000000 \
+    RateLimits__ConnectAttemptBurst=1000000 RateLimits__MaxConnectionsPerUser=100000 \
     dotnet "$SERVER_DLL" >"$WORK/server-$db.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 60); do curl -sf "$URL/health/ready" >/dev/null 2>&1 && return 0; sleep 1; done

@@ -42,6 +42,7 @@ try
     app.UseRouting();
     app.UseLoginGate();
     app.UseAuthentication();
+    app.UseConnectAttemptLimit();
     app.UseAuthorization();
     app.UseRateLimiter();
     app.MapChatHealth();

@@ -3,6 +3,7 @@ using Chat.Api.Throttling;
 using Chat.Domain.Accounts;
 using Chat.Domain.Errors;
 using Chat.Domain.Identity;
+using Chat.Domain.RateLimits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
@@ -42,6 +43,9 @@ public static class AccountsApi
         IPasswordHasher<string> hasher,
         UnknownUserPasswordHash unknownUser,
         TokenIssuer tokens,
+        ISignInFailures failures,
+        RateLimitMetrics metrics,
+        HttpContext httpContext,
         CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrEmpty(request.UserId) || string.IsNullOrEmpty(request.Password))
@@ -49,13 +53,32 @@ public static class AccountsApi
             return ApiProblems.Invalid("'userId' and 'password' are required.");
         }
 
-        var hash = UserId.IsValid(request.UserId) ? await accounts.GetPasswordHashAsync(request.UserId, cancellationToken) : null;
+        // Failures are counted per well-formed id, registered or not, so a lockout does not tell which ids exist.
+        var wellFormed = UserId.IsValid(request.UserId);
+        var record = wellFormed ? await failures.GetAsync(request.UserId, cancellationToken) : default;
+        if (record.LockedFor > TimeSpan.Zero)
+        {
+            metrics.Refused(RateLimitMetrics.SignInAccount);
+            return Throttling.RateLimitedProblem.For(httpContext, record.LockedFor, "too many failed sign-ins for this account");
+        }
+
+        var hash = wellFormed ? await accounts.GetPasswordHashAsync(request.UserId, cancellationToken) : null;
         // An unknown id is verified against a hash too, so the answer takes as long as for a wrong password.
         var matched = hasher.VerifyHashedPassword(request.UserId, hash ?? unknownUser.Value, request.Password) != PasswordVerificationResult.Failed;
         var verified = hash is not null && matched;
         if (!verified)
         {
+            if (wellFormed)
+            {
+                await failures.RecordFailureAsync(request.UserId, cancellationToken);
+            }
+
             return ApiProblems.Of(ChatErrorCode.Forbidden, StatusCodes.Status401Unauthorized, "wrong user id or password.");
+        }
+
+        if (record.Failures > 0)
+        {
+            await failures.ResetAsync(request.UserId, cancellationToken);
         }
 
         var (token, expiresAt) = tokens.Issue(request.UserId);

@@ -35,7 +35,8 @@ public sealed partial class LoginGateMiddleware(RequestDelegate next, LoginGate 
             .ExecuteAsync(context);
     }
 
-    private static bool IsNewSession(HttpContext context)
+    /// <summary>True for a request that would open a new hub session (also used by the per-user session limit).</summary>
+    internal static bool IsNewSession(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
         if (metadata?.GetMetadata<HubMetadata>() is null)

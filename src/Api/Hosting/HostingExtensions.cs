@@ -24,6 +24,7 @@ public static class HostingExtensions
             (services, logger) => logger
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
+                .Filter.With<ExpectedHubErrorFilter>()
                 .Enrich.FromLogContext(),
             preserveStaticLogger: true);
         builder.Services.AddProblemDetails();

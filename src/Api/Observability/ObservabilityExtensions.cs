@@ -16,6 +16,7 @@ public static class ObservabilityExtensions
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
+        builder.Services.AddHostedService<MetricsSeeder>();
         return builder;
     }
 

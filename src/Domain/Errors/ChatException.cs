@@ -43,7 +43,14 @@ public sealed class ChatException : Exception
     public static ChatException Unavailable(string detail, Exception? inner = null) =>
         inner is null ? new(ChatErrorCode.Unavailable, detail) : new(ChatErrorCode.Unavailable, detail, inner);
 
+    /// <summary>A per-user limit was hit; like overloaded, the message ends with how long to wait.</summary>
+    public static ChatException RateLimited(string detail, TimeSpan retryAfter) =>
+        new(ChatErrorCode.RateLimited, detail, RetryHint(retryAfter)) { RetryAfter = retryAfter };
+
     /// <summary>The retry hint is part of the message, the only part of a hub error a client sees.</summary>
     public static ChatException Overloaded(string detail, TimeSpan retryAfter) =>
-        new(ChatErrorCode.Overloaded, detail, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; retry after {retryAfter.TotalMilliseconds:0} ms")) { RetryAfter = retryAfter };
+        new(ChatErrorCode.Overloaded, detail, RetryHint(retryAfter)) { RetryAfter = retryAfter };
+
+    private static string RetryHint(TimeSpan retryAfter) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; retry after {Math.Ceiling(retryAfter.TotalMilliseconds):0} ms");
 }

@@ -13,6 +13,9 @@ public interface IPresenceRegistry
     /// <summary>Forgets a connection; true when it was the user's last (the user went offline).</summary>
     Task<bool> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken);
 
+    /// <summary>How many connections the user has open on all nodes (those of a dead node until it is reaped).</summary>
+    Task<long> CountConnectionsAsync(string userId, CancellationToken cancellationToken);
+
     /// <summary>The users among <paramref name="userIds"/> that are online.</summary>
     Task<IReadOnlySet<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
 

@@ -34,6 +34,14 @@ public sealed class InMemoryPresenceRegistry : IPresenceRegistry
         }
     }
 
+    public Task<long> CountConnectionsAsync(string userId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_connections.TryGetValue(userId, out var set) ? (long)set.Count : 0);
+        }
+    }
+
     public Task<IReadOnlySet<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
     {
         var online = new HashSet<string>(StringComparer.Ordinal);

@@ -22,6 +22,15 @@ public sealed class PresenceMetrics
         _typingLimited = meter.CreateCounter<long>("chat.typing.rate_limited", "{notification}", "Typing notifications refused by the per-user rate limit.");
     }
 
+    /// <summary>Publishes every counter at zero, so an alert on its rate works before the first event.</summary>
+    public void SeedZeros()
+    {
+        _published.Add(0);
+        _dropped.Add(0);
+        _typing.Add(0);
+        _typingLimited.Add(0);
+    }
+
     public void ChangePublished() => _published.Add(1);
 
     public void ChangeDropped() => _dropped.Add(1);

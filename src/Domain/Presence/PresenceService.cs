@@ -35,6 +35,9 @@ public sealed class PresenceService(
         }
     }
 
+    /// <summary>How many connections the user has open on all nodes.</summary>
+    public Task<long> CountConnectionsAsync(string userId, CancellationToken cancellationToken) => registry.CountConnectionsAsync(userId, cancellationToken);
+
     /// <summary>Records last seen (for an offline change) and pushes the change to the allowed, online watchers.</summary>
     public async Task PublishAsync(PresenceChange change, CancellationToken cancellationToken)
     {

@@ -40,7 +40,7 @@ public sealed class TypingService(
         if (!limiter.TryAcquire(senderId, out var retryAfter))
         {
             metrics.TypingRateLimited();
-            throw new ChatException(ChatErrorCode.RateLimited, "too many typing notifications; slow down.") { RetryAfter = retryAfter };
+            throw ChatException.RateLimited("too many typing notifications; slow down", retryAfter);
         }
 
         var recipients = to is not null

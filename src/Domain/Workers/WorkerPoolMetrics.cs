@@ -57,6 +57,24 @@ public sealed class WorkerPoolMetrics
     /// <summary>The registered pools, for listing on an admin endpoint.</summary>
     public IReadOnlyList<IWorkerPoolInfo> Pools => Volatile.Read(ref _pools);
 
+    /// <summary>
+    /// Publishes every counter of every registered pool at zero (discards for both reasons), so an alert on its rate
+    /// works before the first event. Histograms appear with their first observation.
+    /// </summary>
+    public void SeedZeros()
+    {
+        foreach (var info in Pools)
+        {
+            var pool = new KeyValuePair<string, object?>(PoolTag, info.Name);
+            _enqueued.Add(0, pool);
+            _dequeued.Add(0, pool);
+            _discarded.Add(0, pool, ReasonFull);
+            _discarded.Add(0, pool, ReasonExpired);
+            _killed.Add(0, pool);
+            _failedBatches.Add(0, pool);
+        }
+    }
+
     internal void Register(IWorkerPoolInfo pool)
     {
         lock (_lock)

@@ -2,6 +2,7 @@ using Chat.Domain.Errors;
 using Chat.Domain.Groups;
 using Chat.Domain.Messaging;
 using Chat.Domain.Presence;
+using Chat.Domain.RateLimits;
 using Chat.Hubs.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -12,7 +13,14 @@ namespace Chat.Hubs.Chat;
 /// <summary>The real-time session. Methods are thin: validation and storage live in <see cref="MailboxService"/>.</summary>
 [Authorize]
 public sealed partial class ChatHub(
-    MailboxService mailboxes, ChatMetrics metrics, GroupService groups, PresenceService presenceService, TypingService typing, UserAddressing addressing, ILogger<ChatHub> logger)
+    MailboxService mailboxes,
+    ChatMetrics metrics,
+    GroupService groups,
+    PresenceService presenceService,
+    TypingService typing,
+    UserAddressing addressing,
+    UserRateLimits limits,
+    ILogger<ChatHub> logger)
     : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
@@ -21,6 +29,10 @@ public sealed partial class ChatHub(
 
     public override async Task OnConnectedAsync()
     {
+        // Presence first: it counts the user's connections on every node, this one included, for the cap.
+        await BestEffortAsync(() => presenceService.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted), "presence online");
+        await RefuseOverConnectionCapAsync();
+
         // Push and presence need Redis; fetching and sending do not. The backplane's own subscriptions are made
         // best effort by the lifetime manager (ResilientHubLifetimeManager) and presence here, so a session opens
         // without Redis and the client syncs by FetchPending. Only without the backplane does a connection join a
@@ -31,7 +43,6 @@ public sealed partial class ChatHub(
         }
 
         metrics.ConnectionOpened();
-        await BestEffortAsync(() => presenceService.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted), "presence online");
         await base.OnConnectedAsync();
     }
 
@@ -45,6 +56,7 @@ public sealed partial class ChatHub(
     public async Task<SendMessageResponse> SendMessage(SendMessageRequest request)
     {
         var input = request ?? throw ChatException.Invalid("a request body is required.");
+        await limits.CheckSendAsync(CurrentUser, Context.ConnectionAborted);
         var result = input.GroupId is null
             ? await mailboxes.SendAsync(CurrentUser, input.ClientMessageId, input.To, input.Payload, input.TtlSeconds, Context.ConnectionAborted)
             : await SendToGroupAsync(input);

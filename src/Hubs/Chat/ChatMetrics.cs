@@ -24,6 +24,15 @@ public sealed class ChatMetrics
         _pushDropped = meter.CreateCounter<long>("chat.envelopes.push_dropped", "{envelope}", "Pushes dropped (queue full or backplane error); recipients sync them from the store.");
     }
 
+    /// <summary>Publishes every instrument at zero, so an alert on its rate works before the first event.</summary>
+    public void SeedZeros()
+    {
+        _connections.Add(0);
+        _sent.Add(0);
+        _pushed.Add(0);
+        _pushDropped.Add(0);
+    }
+
     public long ActiveConnections => Interlocked.Read(ref _activeConnections);
 
     /// <summary>Monotonic totals, for the node sampler's per-second rates.</summary>

@@ -16,7 +16,9 @@ namespace Chat.Hubs.Chat;
 /// <item>An invocation whose target is not exactly a hub method name (names are case-sensitive; SignalR alone
 /// matches them case-insensitively), or whose argument cannot be bound, fails with <c>invalid_request:</c>
 /// instead of SignalR's code-less "Failed to invoke" text.</item>
-/// <item>A frame of an unknown message type closes the connection. SignalR means to skip such frames, but with
+/// <item>A frame that the protocol cannot parse closes the connection with <c>invalid_request:</c> (a HubException,
+/// so the client sees the code and the log treats it as the client's error, not the server's).</item>
+/// <item>A frame of an unknown message type closes the connection likewise. SignalR means to skip such frames, but with
 /// MaximumReceiveMessageSize set it parses the same frame forever and the connection hangs
 /// (dotnet/aspnetcore#69285, fixed by PR #69397); remove this once that fix ships.</item>
 /// </list>
@@ -42,10 +44,21 @@ public sealed class StrictHubProtocol(IHubProtocol inner, IReadOnlySet<string> m
     public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
     {
         var before = input.Length;
-        if (!inner.TryParseMessage(ref input, new ExactTargetBinder(binder, _targets), out message))
+        bool parsed;
+        try
+        {
+            parsed = inner.TryParseMessage(ref input, new ExactTargetBinder(binder, _targets), out message);
+        }
+        catch (Exception e) when (e is not HubException)
+        {
+            // A frame that is not valid JSON or MessagePack is the client's fault: the connection closes with a code.
+            throw new HubException(ChatException.Invalid($"the frame is not a valid {inner.Name} hub message; closing the connection.").Message, e);
+        }
+
+        if (!parsed || message is null)
         {
             // The protocol consumed a whole frame yet produced nothing: a message type it does not know.
-            return input.Length == before ? false : throw new InvalidDataException("Unknown hub message type; closing the connection.");
+            return input.Length == before ? false : throw new HubException(ChatException.Invalid("unknown hub message type; closing the connection.").Message);
         }
 
         message = message switch

@@ -91,6 +91,24 @@ public sealed partial class RedisPresenceRegistry : IPresenceRegistry
         }
     }
 
+    public async Task<long> CountConnectionsAsync(string userId, CancellationToken cancellationToken)
+    {
+        // Called on every connect: while Redis is away, say so at once rather than after the command timeout.
+        if (!_db.Multiplexer.IsConnected)
+        {
+            throw ChatException.Unavailable("presence is unavailable; retry later.");
+        }
+
+        try
+        {
+            return await _db.HashLengthAsync(Keys.User(userId)).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            throw ChatException.Unavailable("presence is unavailable; retry later.", e);
+        }
+    }
+
     public async Task<IReadOnlySet<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
     {
         var online = new HashSet<string>(StringComparer.Ordinal);

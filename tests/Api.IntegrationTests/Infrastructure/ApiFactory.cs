@@ -35,6 +35,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Run on the embedded default: SQLite in a temporary data folder, no PostgreSQL, no Redis.</summary>
     public bool Embedded { get; init; }
 
+    /// <summary>Extra service registrations (a log sink, say), applied after the host's own.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>When set, replaces the host's clock.</summary>
     public FakeTimeProvider? Time { get; init; }
 
@@ -78,6 +81,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(settings));
+        if (ConfigureServices is not null)
+        {
+            builder.ConfigureServices(ConfigureServices);
+        }
+
         if (Time is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));

@@ -9,13 +9,22 @@ namespace Chat.IntegrationTests.Infrastructure;
 public sealed class ChatClient : IAsyncDisposable
 {
     private readonly Channel<EnvelopeDto> _received = Channel.CreateUnbounded<EnvelopeDto>();
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ChatClient(string userId, HubConnection connection)
     {
         UserId = userId;
         Connection = connection;
         connection.On<EnvelopeDto>("ReceiveMessage", envelope => _received.Writer.TryWrite(envelope));
+        connection.Closed += error =>
+        {
+            _closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
     }
+
+    /// <summary>Completes when the connection closes, with the error it closed with (null for a clean close).</summary>
+    public Task<Exception?> ClosedWith => _closed.Task;
 
     public string UserId { get; }
 
