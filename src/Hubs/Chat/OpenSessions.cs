@@ -14,13 +14,25 @@ public sealed class OpenSessions
 
     internal void Remove(HubCallerContext context) => _sessions.TryRemove(context.ConnectionId, out _);
 
-    /// <summary>Aborts every open session; their clients reconnect (through the load balancer, to another node) and sync.</summary>
+    /// <summary>
+    /// Drops every open session's transport; the clients reconnect (through the load balancer, to another node) and
+    /// sync. The transport is cut rather than closed with a hub close message: SignalR clients do not reconnect
+    /// automatically after a close message that does not allow it, and the server has no public way to allow it.
+    /// </summary>
     public int AbortAll()
     {
         var aborted = 0;
         foreach (var session in _sessions.Values)
         {
-            session.Abort();
+            if (session.GetHttpContext() is { } http)
+            {
+                http.Abort();
+            }
+            else
+            {
+                session.Abort();
+            }
+
             aborted++;
         }
 
