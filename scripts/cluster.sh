@@ -167,6 +167,7 @@ for n in $(seq 1 "$NODES"); do
   ( cd "$TMP_DIR/node-$n" && exec env \
       ASPNETCORE_URLS="http://127.0.0.1:$port" \
       ASPNETCORE_ENVIRONMENT=Production \
+      ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
       ConnectionStrings__Postgres="$POSTGRES" \
       ConnectionStrings__Redis="$REDIS" \
       Redis__ChannelPrefix="$CHANNEL_PREFIX" \
