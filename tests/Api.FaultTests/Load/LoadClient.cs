@@ -13,7 +13,7 @@ namespace Chat.FaultTests.Load;
 /// </summary>
 public sealed class LoadClient : IAsyncDisposable
 {
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
 
     private readonly Lock _lock = new();
     private readonly Dictionary<long, Received> _received = [];

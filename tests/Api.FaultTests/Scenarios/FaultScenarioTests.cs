@@ -141,10 +141,12 @@ public sealed class FaultScenarioTests(FaultCluster cluster, ITestOutputHelper o
         var overloadedBefore = run.Figures.RefusedOverloaded;
 
         var faultStart = Stopwatch.GetTimestamp();
-        cluster.SlowLink.Delay = TimeSpan.FromMilliseconds(1000);
-        var gated = await Shell.EventuallyAsync(async () => !await slowNode.GateOpenAsync(), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200));
+        cluster.SlowLink.Delay = TimeSpan.FromMilliseconds(500);
+        // The gate may reopen between samples when the backlog dips, so both are seen in one poll.
+        var gated = await Shell.EventuallyAsync(
+            async () => !await slowNode.GateOpenAsync() && await NegotiateStatusAsync(slowNode, run) == HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200));
         var shed = await Shell.EventuallyAsync(() => Task.FromResult(run.Figures.RefusedOverloaded > overloadedBefore), TimeSpan.FromSeconds(20));
-        var newSession = await NegotiateStatusAsync(slowNode, run);
         var servedElsewhere = await Shell.EventuallyAsync(
             () => Task.FromResult(run.AnsweredBetween(faultStart, Stopwatch.GetTimestamp(), TimeSpan.FromMilliseconds(500)) >= 10), TimeSpan.FromSeconds(20));
         var fastAnswers = run.AnsweredBetween(faultStart, Stopwatch.GetTimestamp(), TimeSpan.FromMilliseconds(500));
@@ -159,9 +161,8 @@ public sealed class FaultScenarioTests(FaultCluster cluster, ITestOutputHelper o
         var figures = await run.StopAndVerifyAsync(Settle);
 
         FaultReport.Write(output, "5. slow database on one node", figures, $"fault {Stopwatch.GetElapsedTime(faultStart, faultEnd).TotalSeconds:F1} s, {fastAnswers} sends answered within 0.5 s meanwhile; node recovered (gate open, backlog 0, ready) {recovery.TotalSeconds:F1} s after it ended");
-        Assert.True(gated, "the slow node's login gate did not close");
+        Assert.True(gated, "the slow node's login gate did not close and refuse a new session");
         Assert.True(shed, "the slow node did not shed with overloaded");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, newSession);
         Assert.True(servedElsewhere, "the other node did not keep answering quickly during the fault");
         Assert.True(recovered && recovery <= TimeSpan.FromSeconds(10), $"the slow node took {recovery.TotalSeconds:F1} s to recover");
         AssertNothingLost(figures);
