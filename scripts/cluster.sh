@@ -33,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     --postgres) POSTGRES=$2; shift 2 ;;
     --redis) REDIS=$2; shift 2 ;;
     --port) LB_PORT=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
 done

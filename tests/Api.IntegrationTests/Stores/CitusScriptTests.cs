@@ -101,8 +101,8 @@ public sealed class CitusScriptTests
     /// A stand-in for the two things of Citus that the scripts touch: create_distributed_table records each call
     /// and marks the table distributed in pg_dist_partition, where the scripts look before distributing.
     /// </summary>
-    private static Task StandInForCitusAsync(NpgsqlConnection connection) =>
-        connection.ExecuteAsync(
+    private static async Task StandInForCitusAsync(NpgsqlConnection connection) =>
+        await connection.ExecuteAsync(
             """
             CREATE TABLE citus_calls (table_name text, distribution_column text, colocate_with text);
             CREATE TABLE pg_dist_partition (logicalrelid regclass PRIMARY KEY);
