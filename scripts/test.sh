@@ -7,7 +7,7 @@
 #                                     CHAT_TEST_POSTGRES / CHAT_TEST_REDIS and wait until Ctrl-C,
 #                                     so you can run `dotnet test` (or an IDE) by hand against them
 #
-# What it does: installs PostgreSQL and Redis with apt-get if they are missing (as root, or via
+# What it does: installs PostgreSQL, Redis and nginx with apt-get if they are missing (as root, or via
 # sudo), starts its own PostgreSQL (initdb, trust auth, 127.0.0.1 only) and Redis (no persistence)
 # on free ports in a fresh `mktemp -d` folder under /tmp, runs `dotnet test`, prints one summary
 # line `tests: N passed, M failed, K skipped`, and always stops both servers and deletes the folder
@@ -93,6 +93,10 @@ if [[ -z "$PG_BIN" ]]; then
 fi
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   apt_install redis-server
+fi
+# nginx is the load balancer of the fault suite (tests/Api.FaultTests), which runs its own master process.
+if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
+  apt_install nginx
 fi
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH; see global.json for the version"
 

@@ -9,6 +9,7 @@ using Chat.Api.Messaging;
 using Chat.Api.Node;
 using Chat.Api.Observability;
 using Chat.Api.Realtime;
+using Chat.Api.Shutdown;
 using Chat.Api.Throttling;
 using Chat.Hubs.Chat;
 using Chat.Infrastructure.Storage;
@@ -28,6 +29,7 @@ try
     builder.AddChatRealtime();
     builder.AddChatHealth();
     builder.AddChatNode();
+    builder.AddChatShutdown();
     builder.AddChatObservability();
     builder.Services.AddOpenApi();
 

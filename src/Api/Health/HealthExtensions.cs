@@ -1,3 +1,4 @@
+using Chat.Api.Shutdown;
 using Chat.Domain.Messaging;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -12,7 +13,8 @@ public static class HealthExtensions
     public static IHostApplicationBuilder AddChatHealth(this IHostApplicationBuilder builder)
     {
         var checks = builder.Services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
+            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
+            .AddCheck<StoppingHealthCheck>("stopping", tags: [ReadyTag]);
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Redis")))
         {
             checks.AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
@@ -21,7 +23,10 @@ public static class HealthExtensions
         return builder;
     }
 
-    /// <summary>/health/live answers while the process runs; /health/ready also checks the store (and Redis when configured).</summary>
+    /// <summary>
+    /// /health/live answers while the process runs; /health/ready also checks the store (and Redis when configured),
+    /// and answers 503 from the moment the node starts a graceful stop, so a load balancer sends no new clients.
+    /// </summary>
     public static IEndpointRouteBuilder MapChatHealth(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -43,6 +48,12 @@ public static class HealthExtensions
                 return HealthCheckResult.Unhealthy("store unreachable", e);
             }
         }
+    }
+
+    private sealed class StoppingHealthCheck(GracefulShutdown shutdown) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(shutdown.IsStopping ? HealthCheckResult.Unhealthy("shutting down") : HealthCheckResult.Healthy());
     }
 
     private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck

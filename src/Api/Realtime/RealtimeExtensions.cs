@@ -19,6 +19,7 @@ public static class RealtimeExtensions
                 options.EnableDetailedErrors = builder.Environment.IsDevelopment();
                 options.AddFilter<ChatErrorHubFilter>(); // outermost: maps what the filters below throw
                 options.AddFilter<TokenExpiryHubFilter>();
+                options.AddFilter<OpenSessionsHubFilter>();
             })
             .AddMessagePackProtocol();
 
@@ -28,6 +29,7 @@ public static class RealtimeExtensions
             .Configure<IOptions<MessagingOptions>>((hub, messaging) => hub.MaximumReceiveMessageSize = (messaging.Value.MaxPayloadBytes * 6L) + (64 * 1024));
 
         UseStrictProtocols(builder.Services);
+        builder.Services.AddSingleton<OpenSessions>();
 
         var redis = builder.Configuration.GetConnectionString("Redis");
         builder.Services.AddSingleton(new UserAddressing(viaUserChannel: !string.IsNullOrWhiteSpace(redis)));

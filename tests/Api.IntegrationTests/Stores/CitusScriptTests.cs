@@ -18,12 +18,7 @@ public sealed class CitusScriptTests
     {
         await using var dataSource = await MigratedStores.PostgresAsync("citus");
         await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync(
-            """
-            CREATE TABLE citus_calls (table_name text, distribution_column text, colocate_with text);
-            CREATE FUNCTION create_distributed_table(table_name regclass, distribution_column text, colocate_with text DEFAULT 'default')
-            RETURNS void LANGUAGE sql AS $$ INSERT INTO citus_calls VALUES (table_name::text, distribution_column, colocate_with) $$;
-            """);
+        await StandInForCitusAsync(connection);
         foreach (var (_, sql) in MigrationScripts.Load("citus"))
         {
             await connection.ExecuteAsync(sql);
@@ -32,7 +27,7 @@ public sealed class CitusScriptTests
         var calls = (await connection.QueryAsync<(string Table, string Column, string ColocateWith)>(
             "SELECT table_name, distribution_column, colocate_with FROM citus_calls")).ToDictionary(c => c.Table);
         var tables = (await connection.QueryAsync<string>(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'citus_calls')")).ToList();
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'citus_calls', 'pg_dist_partition')")).ToList();
 
         Assert.Equal(tables.Order(), calls.Keys.Order());
         foreach (var (table, call) in calls)
@@ -67,6 +62,71 @@ public sealed class CitusScriptTests
             Assert.Contains(calls[fk.Table].Column, fk.Columns);
             Assert.Contains(calls[fk.Referenced].Column, fk.ReferencedColumns);
         }
+    }
+
+    [Fact]
+    public async Task Distribution_scripts_run_twice_distribute_each_table_once()
+    {
+        await using var dataSource = await MigratedStores.PostgresAsync("citus_twice");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await StandInForCitusAsync(connection);
+
+        for (var run = 0; run < 2; run++)
+        {
+            foreach (var (_, sql) in MigrationScripts.Load("citus"))
+            {
+                await connection.ExecuteAsync(sql);
+            }
+        }
+
+        var calls = (await connection.QueryAsync<string>("SELECT table_name FROM citus_calls")).ToList();
+        Assert.NotEmpty(calls);
+        Assert.Equal(calls.Distinct().Order(), calls.Order());
+    }
+
+    [Fact]
+    public async Task Migrating_twice_changes_nothing()
+    {
+        await using var dataSource = await MigratedStores.PostgresAsync("migrate_twice");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var before = await SchemaAsync(connection);
+
+        await new PostgresMigrationRunner(dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresMigrationRunner>.Instance).MigrateAsync(default);
+        var after = await SchemaAsync(connection);
+
+        Assert.Equal(before, after);
+    }
+
+    /// <summary>
+    /// A stand-in for the two things of Citus that the scripts touch: create_distributed_table records each call
+    /// and marks the table distributed in pg_dist_partition, where the scripts look before distributing.
+    /// </summary>
+    private static async Task StandInForCitusAsync(NpgsqlConnection connection) =>
+        await connection.ExecuteAsync(
+            """
+            CREATE TABLE citus_calls (table_name text, distribution_column text, colocate_with text);
+            CREATE TABLE pg_dist_partition (logicalrelid regclass PRIMARY KEY);
+            CREATE FUNCTION create_distributed_table(table_name regclass, distribution_column text, colocate_with text DEFAULT 'default')
+            RETURNS void LANGUAGE sql AS $$
+                INSERT INTO citus_calls VALUES (table_name::text, distribution_column, colocate_with);
+                INSERT INTO pg_dist_partition VALUES (table_name);
+            $$;
+            """);
+
+    /// <summary>Tables, columns, constraints, indexes and applied versions, as one comparable text.</summary>
+    private static async Task<string> SchemaAsync(NpgsqlConnection connection)
+    {
+        var rows = await connection.QueryAsync<string>(
+            """
+            SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '')
+            FROM information_schema.columns WHERE table_schema = 'public'
+            UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+            UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+            UNION ALL SELECT 'applied ' || version || ' ' || applied_at::text FROM schema_migrations
+            ORDER BY 1
+            """);
+        return string.Join('\n', rows);
     }
 
     /// <summary>The table a colocation chain starts from.</summary>
