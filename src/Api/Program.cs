@@ -10,6 +10,7 @@ using Chat.Api.Node;
 using Chat.Api.Observability;
 using Chat.Api.Realtime;
 using Chat.Api.Throttling;
+using Chat.Api.Web;
 using Chat.Hubs.Chat;
 using Chat.Infrastructure.Storage;
 using Serilog;
@@ -39,6 +40,7 @@ try
 
     app.StartChatMessaging();
     app.UseChatHosting();
+    app.UseChatWebClient();
     app.UseRouting();
     app.UseLoginGate();
     app.UseAuthentication();
