@@ -145,6 +145,12 @@ function wire(): void {
   });
 
   document.addEventListener("visibilitychange", () => void app?.markOpenChatRead());
+  // Escape closes the open chat (the phone layout's back button), unless a dialog has it.
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !byId<HTMLDialogElement>("group-dialog").open) {
+      app?.select(undefined);
+    }
+  });
 }
 
 wire();

@@ -119,8 +119,11 @@ export class ChatSession {
 
   private readonly onOffline = (): void => {
     // Browsers keep a WebSocket open across a network loss for a long time; drop it now and sync when back.
+    // Detached at once: the close handshake may never finish without a network.
+    const connection = this.connection;
+    this.connection = undefined;
     this.events.link("offline", "no network");
-    void this.connection?.stop();
+    void connection?.stop();
   };
 
   private readonly onOnline = (): void => {
