@@ -7,9 +7,9 @@
 #                                     CHAT_TEST_POSTGRES / CHAT_TEST_REDIS and wait until Ctrl-C,
 #                                     so you can run `dotnet test` (or an IDE) by hand against them
 #
-# What it does: installs PostgreSQL and Redis with apt-get if they are missing (as root, or via
-# sudo), starts its own PostgreSQL (initdb, trust auth, 127.0.0.1 only) and Redis (no persistence)
-# on free ports in a fresh `mktemp -d` folder under /tmp, runs `dotnet test`, prints one summary
+# What it does: installs PostgreSQL, Redis and Chromium (for the browser tests) with apt-get if they
+# are missing (as root, or via sudo), starts its own PostgreSQL (initdb, trust auth, 127.0.0.1
+# only) and Redis (no persistence) on free ports in a fresh `mktemp -d` folder under /tmp, runs `dotnet test`, prints one summary
 # line `tests: N passed, M failed, K skipped`, and always stops both servers and deletes the folder
 # on exit (success, failure, Ctrl-C or kill; only `kill -9` of this script can leave them behind).
 # It never touches the system postgresql/redis services or their ports.
@@ -93,6 +93,10 @@ if [[ -z "$PG_BIN" ]]; then
 fi
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   apt_install redis-server
+fi
+# The browser tests (tests/Api.BrowserTests) drive Debian's Chromium headless; CHAT_TEST_CHROMIUM names another.
+if [[ -z "${CHAT_TEST_CHROMIUM:-}" ]] && [[ ! -x /usr/bin/chromium ]]; then
+  apt_install chromium
 fi
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH; see global.json for the version"
 

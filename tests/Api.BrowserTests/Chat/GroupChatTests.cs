@@ -4,14 +4,14 @@ using static Microsoft.Playwright.Assertions;
 namespace Chat.BrowserTests.Chat;
 
 [Collection(BrowserCollection.Name)]
-public sealed class GroupChatTests(BrowserFixture fixture)
+public sealed class GroupChatTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task A_group_of_three_is_created_grown_and_exchanges_messages()
     {
-        var carol = await ChatPage.OpenAsync(fixture, Ids.User("carol"));
-        var dave = await ChatPage.OpenAsync(fixture, Ids.User("dave"));
-        var erin = await ChatPage.OpenAsync(fixture, Ids.User("erin"));
+        var carol = await ChatPage.OpenAsync(Fixture, Ids.User("carol"));
+        var dave = await ChatPage.OpenAsync(Fixture, Ids.User("dave"));
+        var erin = await ChatPage.OpenAsync(Fixture, Ids.User("erin"));
         foreach (var user in new[] { carol, dave, erin })
         {
             await user.RegisterAsync();

@@ -4,13 +4,13 @@ using static Microsoft.Playwright.Assertions;
 namespace Chat.BrowserTests.Chat;
 
 [Collection(BrowserCollection.Name)]
-public sealed class OneToOneChatTests(BrowserFixture fixture)
+public sealed class OneToOneChatTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task Two_users_add_each_other_and_see_ticks_go_from_sent_to_delivered_to_read()
     {
-        var alice = await ChatPage.OpenAsync(fixture, Ids.User("alice"));
-        var bob = await ChatPage.OpenAsync(fixture, Ids.User("bob"));
+        var alice = await ChatPage.OpenAsync(Fixture, Ids.User("alice"));
+        var bob = await ChatPage.OpenAsync(Fixture, Ids.User("bob"));
         await alice.RegisterAsync();
         await bob.RegisterAsync();
         await alice.AddContactAsync(bob.UserId);
@@ -46,8 +46,8 @@ public sealed class OneToOneChatTests(BrowserFixture fixture)
     [Fact]
     public async Task A_user_who_was_offline_gets_every_message_once_and_in_order()
     {
-        var alice = await ChatPage.OpenAsync(fixture, Ids.User("alice"));
-        var bob = await ChatPage.OpenAsync(fixture, Ids.User("bob"), width: 390, height: 780);
+        var alice = await ChatPage.OpenAsync(Fixture, Ids.User("alice"));
+        var bob = await ChatPage.OpenAsync(Fixture, Ids.User("bob"), width: 390, height: 780);
         await alice.RegisterAsync();
         await bob.RegisterAsync();
         await alice.AddContactAsync(bob.UserId);

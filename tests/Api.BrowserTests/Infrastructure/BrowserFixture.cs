@@ -11,6 +11,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHAT_TEST_CHROMIUM") ?? "/usr/bin/chromium";
 
+    private readonly List<IBrowserContext> _contexts = [];
     private IPlaywright? _playwright;
 
     public KestrelApiFactory Server { get; private set; } = null!;
@@ -45,9 +46,30 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = Server.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
+        lock (_contexts)
+        {
+            _contexts.Add(context);
+        }
+
         var page = await context.NewPageAsync();
         await page.GotoAsync(path);
         return page;
+    }
+
+    /// <summary>Closes every page opened so far, so one test's open sessions and polling do not load the next.</summary>
+    public async Task CloseContextsAsync()
+    {
+        IBrowserContext[] contexts;
+        lock (_contexts)
+        {
+            contexts = [.. _contexts];
+            _contexts.Clear();
+        }
+
+        foreach (var context in contexts)
+        {
+            await context.CloseAsync();
+        }
     }
 
     /// <summary>Saves a screenshot when CHAT_SCREENSHOTS names a folder (how docs/images was made).</summary>

@@ -130,7 +130,8 @@ function fromGate(gate: GateState): void {
 
   byId("gate-state").textContent = gate.open ? "open" : "closed";
   byId("gate-state").dataset.open = String(gate.open);
-  byId("gate-reason").textContent = `${gate.forced ? "forced by an operator" : `automatic (${gate.reason})`}, since ${new Date(gate.changedAt).toLocaleTimeString()}`;
+  const since = gate.changedAt ? `, since ${new Date(gate.changedAt).toLocaleTimeString()}` : "";
+  byId("gate-reason").textContent = `${gate.forced ? "forced by an operator" : `automatic (${gate.reason})`}${since}`;
   byId("gate-force-open").hidden = gate.open;
   byId("gate-auto").hidden = !gate.forced;
 }
@@ -142,7 +143,7 @@ function fromNodes(nodes: NodesResponse): void {
       h(
         "tr",
         { "data-testid": "node-row", "data-node": n.nodeId, class: n.self ? "self" : undefined },
-        h("td", {}, `${n.host} (pid ${n.processId})${n.self ? " ← this node" : ""}`),
+        h("td", { title: n.nodeId }, `${n.host} (pid ${n.processId})${n.self ? " ← this node" : ""}`, h("div", { class: "muted small" }, n.nodeId)),
         h("td", {}, n.store),
         h("td", {}, String(n.sample.connections)),
         h("td", {}, String(n.sample.totalQueued)),
@@ -215,12 +216,6 @@ function wire(): void {
   });
   for (const radio of document.querySelectorAll<HTMLInputElement>("input[name=mode]")) {
     radio.addEventListener("change", () => {
-      byId("user-fields").hidden = radio.value !== "user" || !radio.checked;
-      byId("key-fields").hidden = radio.value !== "key" || !radio.checked;
-      if (!radio.checked) {
-        return;
-      }
-
       byId("user-fields").hidden = radio.value !== "user";
       byId("key-fields").hidden = radio.value !== "key";
     });

@@ -16,7 +16,7 @@ export interface GateState {
   open: boolean;
   reason: string;
   forced: boolean;
-  changedAt: string;
+  changedAt: string | null;
 }
 
 export interface NodeResponse {
