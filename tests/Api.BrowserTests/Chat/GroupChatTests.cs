@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Chat.BrowserTests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -51,4 +53,45 @@ public sealed class GroupChatTests(BrowserFixture fixture) : BrowserTest(fixture
         await erin.ExpectTickAsync("yo", "read");
         await BrowserFixture.ScreenshotAsync(dave.Page, "chat-group");
     }
+
+    [Fact]
+    public async Task A_refused_send_shows_its_error_and_a_retry_sends_it_once()
+    {
+        var dave = await ChatPage.OpenAsync(Fixture, Ids.User("dave"));
+        var carol = await ChatPage.OpenAsync(Fixture, Ids.User("carol"));
+        await dave.RegisterAsync();
+        await carol.RegisterAsync();
+        await dave.AddContactAsync(carol.UserId);
+        await dave.Page.GetByTestId("new-group").ClickAsync();
+        await dave.Page.GetByTestId("group-name").FillAsync("pair");
+        await dave.Page.GetByTestId("group-dialog").GetByText(carol.UserId).ClickAsync();
+        await dave.Page.GetByTestId("group-create").ClickAsync();
+        await carol.ChatItemNamed("pair").ClickAsync();
+        var groupId = (await carol.ChatItemNamed("pair").GetAttributeAsync("data-chat"))![2..];
+        using var asDave = await RestAsAsync(dave.UserId);
+
+        (await asDave.DeleteAsync($"/api/groups/{groupId}/members/{carol.UserId}")).EnsureSuccessStatusCode();
+        await Expect(carol.Subtitle).ToHaveTextAsync("you are no longer a member");
+        await carol.SendAsync("let me back in");
+        await carol.ExpectTickAsync("let me back in", "failed");
+        await Expect(carol.Page.GetByTestId("send-error")).ToContainTextAsync("forbidden:");
+        (await asDave.PostAsJsonAsync($"/api/groups/{groupId}/members", new { userIds = new[] { carol.UserId } })).EnsureSuccessStatusCode();
+        await Expect(carol.Subtitle).Not.ToHaveTextAsync("you are no longer a member");
+        await carol.Page.GetByTestId("retry").ClickAsync();
+
+        await carol.ExpectTickAsync("let me back in", "read");
+        await Expect(dave.MessageTexts).ToHaveTextAsync(["let me back in"]);
+        await Expect(carol.Page.GetByTestId("send-error")).ToHaveCountAsync(0);
+    }
+
+    private async Task<HttpClient> RestAsAsync(string userId)
+    {
+        var http = new HttpClient { BaseAddress = Fixture.Server.BaseAddress };
+        using var response = await http.PostAsJsonAsync("/api/tokens", new { userId, password = ChatPage.Password });
+        var token = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TokenBody>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
+        return http;
+    }
+
+    private sealed record TokenBody(string AccessToken);
 }

@@ -83,4 +83,26 @@ public sealed class OneToOneChatTests(BrowserFixture fixture) : BrowserTest(fixt
         await Expect(bob.Page.GetByTestId("back")).ToBeVisibleAsync(); // the phone layout shows one pane at a time
         await Expect(bob.Page.GetByTestId("chat-list")).ToBeHiddenAsync();
     }
+
+    [Fact]
+    public async Task A_session_whose_token_expires_goes_back_to_sign_in()
+    {
+        var alice = await ChatPage.OpenAsync(Fixture, Ids.User("alice"));
+        await alice.RegisterAsync();
+
+        // The token's expiry as the client keeps it, moved two seconds ahead: the client must notice by itself.
+        await alice.Page.EvaluateAsync("""
+            () => {
+                const session = JSON.parse(sessionStorage.getItem("chat.session"));
+                session.expiresAt = Date.now() + 2000;
+                sessionStorage.setItem("chat.session", JSON.stringify(session));
+            }
+            """);
+        await alice.Page.ReloadAsync();
+        await alice.ExpectOnlineAsync();
+
+        await Expect(alice.Page.GetByTestId("signin-error")).ToContainTextAsync("expired");
+        await Expect(alice.Page.GetByTestId("signin-user")).ToBeVisibleAsync();
+        Assert.Null(await alice.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('chat.session')"));
+    }
 }

@@ -1,4 +1,4 @@
-import { ApiError, bearer, callApi } from "../shared/http";
+import { ApiError, bearer, callApi, withJitter } from "../shared/http";
 import { chatKeyOfGroup, chatKeyOfUser, LocalStore, type Chat, type Message, type Presence } from "./model";
 import { ChatSession, HubCallError, type Envelope, type LinkState, type PresenceChange, type TypingNotice } from "./session";
 
@@ -24,6 +24,7 @@ interface GroupEvent {
 const typingShownMs = 5000;
 const typingEveryMs = 3000;
 const markReadBatch = 500;
+const maxAutoRetries = 5;
 
 /** The chat client's state and actions; the view renders it and calls the actions. */
 export class ChatApp {
@@ -34,6 +35,7 @@ export class ChatApp {
   link: { state: LinkState; detail?: string } = { state: "connecting" };
   private readonly session: ChatSession;
   private readonly earlyReceipts = new Map<string, { delivered: Set<string>; read: Set<string> }>();
+  private readonly autoRetries = new Map<string, number>();
   private lastTypingSent = 0;
   private markingRead = false;
 
@@ -247,16 +249,34 @@ export class ChatApp {
         early.delivered.forEach((u) => this.addReceipt(message, "delivered", u));
         early.read.forEach((u) => this.addReceipt(message, "read", u));
       }
+      this.autoRetries.delete(message.key);
     } catch (e) {
-      const lost = !this.session.isOnline && !(e instanceof HubCallError && e.code && e.code !== "unavailable");
+      const code = e instanceof HubCallError ? e.code : undefined;
+      const lost = !this.session.isOnline && (code === undefined || code === "unavailable");
       if (!lost) {
         message.status = "failed";
         message.error = e instanceof Error ? e.message : String(e);
+        if (code === undefined || code === "overloaded" || code === "unavailable") {
+          this.retryLater(chat, message);
+        }
       }
     }
 
     this.store.save();
     this.changed();
+  }
+
+  /** overloaded and unavailable are passing: try again by itself after the hinted wait, backing off, a few times. */
+  private retryLater(chat: Chat, message: Message): void {
+    const attempt = (this.autoRetries.get(message.key) ?? 0) + 1;
+    if (attempt > maxAutoRetries) {
+      return; // the Retry button stays
+    }
+
+    this.autoRetries.set(message.key, attempt);
+    const hinted = /retry after (\d+) ms/.exec(message.error ?? "");
+    const waitMs = withJitter(Math.max(hinted ? Number(hinted[1]) : 0, 1000 * 2 ** (attempt - 1)));
+    setTimeout(() => void this.deliver(chat, message), waitMs);
   }
 
   retry(chatKey: string, messageKey: string): void {
