@@ -17,9 +17,3 @@ public sealed record NodeStatus(
     /// <summary>True for the node that answered the request (set when read, not stored).</summary>
     public bool Self { get; init; }
 }
-
-/// <summary>This host's id on the node board: unique per process and per host in it (tests run several).</summary>
-public sealed class NodeIdentity
-{
-    public string Id { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}".ToLowerInvariant();
-}
