@@ -7,9 +7,9 @@
 #                                     CHAT_TEST_POSTGRES / CHAT_TEST_REDIS and wait until Ctrl-C,
 #                                     so you can run `dotnet test` (or an IDE) by hand against them
 #
-# What it does: installs PostgreSQL, Redis and nginx with apt-get if they are missing (as root, or via
-# sudo), starts its own PostgreSQL (initdb, trust auth, 127.0.0.1 only) and Redis (no persistence)
-# on free ports in a fresh `mktemp -d` folder under /tmp, runs `dotnet test`, prints one summary
+# What it does: installs PostgreSQL, Redis, nginx (for the fault suite) and Chromium (for the browser
+# tests) with apt-get if they are missing (as root, or via sudo), starts its own PostgreSQL (initdb, trust
+# auth, 127.0.0.1 only) and Redis (no persistence) on free ports in a fresh `mktemp -d` folder under /tmp, runs `dotnet test`, prints one summary
 # line `tests: N passed, M failed, K skipped`, and always stops both servers and deletes the folder
 # on exit (success, failure, Ctrl-C or kill; only `kill -9` of this script can leave them behind).
 # It never touches the system postgresql/redis services or their ports.
@@ -97,6 +97,10 @@ fi
 # nginx is the load balancer of the fault suite (tests/Api.FaultTests), which runs its own master process.
 if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
   apt_install nginx
+fi
+# The browser tests (tests/Api.BrowserTests) drive Debian's Chromium headless; CHAT_TEST_CHROMIUM names another.
+if [[ -z "${CHAT_TEST_CHROMIUM:-}" ]] && [[ ! -x /usr/bin/chromium ]]; then
+  apt_install chromium
 fi
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH; see global.json for the version"
 

@@ -11,6 +11,7 @@ using Chat.Api.Observability;
 using Chat.Api.Realtime;
 using Chat.Api.Shutdown;
 using Chat.Api.Throttling;
+using Chat.Api.Web;
 using Chat.Hubs.Chat;
 using Chat.Infrastructure.Storage;
 using Serilog;
@@ -41,6 +42,7 @@ try
 
     app.StartChatMessaging();
     app.UseChatHosting();
+    app.UseChatWebClient();
     app.UseRouting();
     app.UseLoginGate();
     app.UseAuthentication();

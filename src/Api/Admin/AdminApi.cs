@@ -21,6 +21,7 @@ public static class AdminApi
         var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(ChatClaims.AdminPolicy);
         admin.MapGet("/backlog", GetBacklog).WithName("GetBacklog");
         admin.MapGet("/node", GetNode).WithName("GetNode");
+        admin.MapGet("/nodes", GetNodesAsync).WithName("GetNodes");
         admin.MapGet("/gate", GetGate).WithName("GetGate");
         admin.MapPost("/gate", SetGate).WithName("SetGate");
         admin.MapGet("/users/{userId}", GetUserAsync).WithName("GetUser");
@@ -42,6 +43,30 @@ public static class AdminApi
 
     public static Ok<NodeResponse> GetNode(NodeSampler sampler, LoginGate gate, StorageKind store) =>
         TypedResults.Ok(new NodeResponse(Environment.MachineName, Environment.ProcessId, store.Name, gate.State, sampler.History()));
+
+    /// <summary>Every live node sharing this node's Redis, this node first-hand; only this node without Redis.</summary>
+    public static async Task<Ok<NodesResponse>> GetNodesAsync(INodeBoard board, NodeBoardPublisher publisher, NodeIdentity identity, CancellationToken cancellationToken)
+    {
+        var kind = board.Kind;
+        List<NodeStatus> nodes;
+        try
+        {
+            nodes = [.. (await board.ReadAsync(cancellationToken)).Where(n => n.NodeId != identity.Id)];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            (nodes, kind) = ([], "unavailable"); // Redis is down: this node can still speak for itself
+        }
+
+        if (publisher.Current() is { } self)
+        {
+            nodes.Add(self with { Self = true });
+        }
+
+        return TypedResults.Ok(new NodesResponse(
+            kind,
+            [.. nodes.OrderBy(n => n.Host, StringComparer.Ordinal).ThenBy(n => n.ProcessId).ThenBy(n => n.NodeId, StringComparer.Ordinal)]));
+    }
 
     public static Ok<LoginGateState> GetGate(LoginGate gate) => TypedResults.Ok(gate.State);
 
@@ -67,5 +92,8 @@ public static class AdminApi
             : ApiProblems.Of(ChatErrorCode.NotFound, StatusCodes.Status404NotFound, $"no user '{userId}'.");
     }
 }
+
+/// <summary>Board: "redis" (every node sharing it), "local" (no Redis: this node), "unavailable" (Redis failed: this node).</summary>
+public sealed record NodesResponse(string Board, IReadOnlyList<NodeStatus> Nodes);
 
 public sealed record NodeResponse(string Host, int ProcessId, string Store, LoginGateState Gate, IReadOnlyList<NodeSample> Samples);
