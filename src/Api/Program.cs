@@ -2,6 +2,7 @@ using Chat.Api.Accounts;
 using Chat.Api.Admin;
 using Chat.Api.Auth;
 using Chat.Api.Contacts;
+using Chat.Api.Devices;
 using Chat.Api.Groups;
 using Chat.Api.Health;
 using Chat.Api.Hosting;
@@ -22,6 +23,7 @@ try
     builder.Services.AddChatStorage(builder.Configuration);
     builder.AddChatAuth();
     builder.AddChatThrottling();
+    builder.AddChatDevices();
     builder.AddChatMessaging();
     builder.AddChatContacts();
     builder.AddChatGroups();
@@ -47,6 +49,7 @@ try
     app.MapChatHealth();
     app.MapAccountsApi();
     app.MapContactsApi();
+    app.MapDevicesApi();
     app.MapGroupsApi();
     app.MapAdminApi();
     app.MapChatMetrics();

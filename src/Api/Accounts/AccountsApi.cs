@@ -1,6 +1,8 @@
 using Chat.Api.Auth;
 using Chat.Api.Throttling;
+using Chat.Api.Hosting;
 using Chat.Domain.Accounts;
+using Chat.Domain.Devices;
 using Chat.Domain.Errors;
 using Chat.Domain.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,6 +44,7 @@ public static class AccountsApi
         IPasswordHasher<string> hasher,
         UnknownUserPasswordHash unknownUser,
         TokenIssuer tokens,
+        DeviceService devices,
         CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrEmpty(request.UserId) || string.IsNullOrEmpty(request.Password))
@@ -58,8 +61,18 @@ public static class AccountsApi
             return ApiProblems.Of(ChatErrorCode.Forbidden, StatusCodes.Status401Unauthorized, "wrong user id or password.");
         }
 
-        var (token, expiresAt) = tokens.Issue(request.UserId);
-        return TypedResults.Ok(new TokenResponse(token, expiresAt));
+        int deviceId;
+        try
+        {
+            deviceId = await devices.ResolveSignInAsync(request.UserId, request.DeviceId, request.DeviceName, cancellationToken);
+        }
+        catch (ChatException e) when (e.IsClientError())
+        {
+            return e.ToProblem();
+        }
+
+        var (token, expiresAt) = tokens.Issue(request.UserId, deviceId);
+        return TypedResults.Ok(new TokenResponse(token, expiresAt, deviceId));
     }
 
     private static ProblemHttpResult? Validate(CredentialsRequest? request)

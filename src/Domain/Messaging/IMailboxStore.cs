@@ -8,8 +8,8 @@ public interface IMailboxStore
 {
     Task<IMailboxTransaction> BeginAsync(CancellationToken cancellationToken);
 
-    /// <summary>Envelopes of <paramref name="userId"/> after <paramref name="afterSeq"/>, in seq order, unexpired at <paramref name="now"/>.</summary>
-    Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Envelopes of one device's mailbox after <paramref name="afterSeq"/>, in seq order, unexpired at <paramref name="now"/>.</summary>
+    Task<PendingPage> FetchPendingAsync(string userId, int deviceId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Deletes at most <paramref name="batchSize"/> envelopes, dedup records and queued receipts each that expired before <paramref name="now"/>.</summary>
     Task<int> SweepExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);

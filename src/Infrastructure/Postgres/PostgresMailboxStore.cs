@@ -11,15 +11,16 @@ namespace Chat.Infrastructure.Postgres;
 public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource) : IMailboxStore
 {
     private const string FetchSql = """
-        SELECT seq, message_id AS MessageId, kind, sender_id AS SenderId, group_id AS GroupId, payload, sent_at AS SentAt
+        SELECT seq, message_id AS MessageId, kind, sender_id AS SenderId, group_id AS GroupId, payload, sent_at AS SentAt,
+               to_id AS ToId, is_copy AS IsCopy
         FROM envelopes
-        WHERE user_id = @UserId AND seq > @AfterSeq AND expires_at > @Now
+        WHERE user_id = @UserId AND device_id = @DeviceId AND seq > @AfterSeq AND expires_at > @Now
         ORDER BY seq
         LIMIT @Take
         """;
 
     private const string StatsSql = """
-        SELECT (SELECT last_seq FROM mailboxes WHERE user_id = @UserId) AS last_seq,
+        SELECT (SELECT max(last_seq) FROM mailboxes WHERE user_id = @UserId) AS last_seq,
                count(*) AS pending,
                min(sent_at) AS oldest
         FROM envelopes
@@ -30,7 +31,7 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource) : IMailbox
     // then deleted shard by shard, so no statement ever holds locks on the whole table.
     private const string SweepEnvelopesSql = """
         DELETE FROM envelopes
-        WHERE (user_id, seq) IN (SELECT user_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch)
+        WHERE (user_id, device_id, seq) IN (SELECT user_id, device_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch)
         """;
 
     private const string SweepDedupSql = """
@@ -59,11 +60,11 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource) : IMailbox
         }
     }
 
-    public async Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<PendingPage> FetchPendingAsync(string userId, int deviceId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PostgresEnvelopeRow>(new CommandDefinition(
-            FetchSql, new { UserId = userId, AfterSeq = afterSeq, Now = now, Take = limit + 1 }, cancellationToken: cancellationToken));
+            FetchSql, new { UserId = userId, DeviceId = deviceId, AfterSeq = afterSeq, Now = now, Take = limit + 1 }, cancellationToken: cancellationToken));
         var envelopes = rows.Select(r => r.ToEnvelope()).ToList();
         var hasMore = envelopes.Count > limit;
         if (hasMore)

@@ -43,11 +43,11 @@ public sealed class PipelinedBatchTests : IAsyncLifetime
             [SendStatus.Stored, SendStatus.Stored, SendStatus.Stored, SendStatus.UnknownRecipient, SendStatus.Duplicate, SendStatus.Stored],
             outcome.Sends.Select(s => s.Status));
         Assert.Equal(earlier.MessageId, outcome.Sends[4].MessageId);
-        Assert.Equal([2L, 3L, 4L], new[] { 0, 2, 5 }.Select(i => outcome.Sends[i].Envelope!.Seq));
-        var bobs = (await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes;
+        Assert.Equal([2L, 3L, 4L], new[] { 0, 2, 5 }.Select(i => outcome.Sends[i].Stored.Single().Envelope.Seq));
+        var bobs = (await _store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes;
         Assert.Equal(["earlier", "b1", "b2", "b3"], bobs.Select(e => e.Payload));
         Assert.Equal([1L, 2L, 3L, 4L], bobs.Select(e => e.Seq));
-        Assert.Equal(1, Assert.Single((await _store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes).Seq);
+        Assert.Equal(1, Assert.Single((await _store.FetchPendingAsync(alice, 1, 0, 10, T0, default)).Envelopes).Seq);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class PipelinedBatchTests : IAsyncLifetime
         var sent = await ApplyAsync(new DirectBatch([Send(alice, bob, "m1", "k1"), Send(carol, bob, "m2", "k2"), Send(alice, bob, "m3", "k3")], [], []));
         var ids = sent.Sends.Select(s => s.MessageId).ToList();
 
-        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 3, T0, T0.AddDays(30))], []));
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, 3, T0, T0.AddDays(30))], []));
         var ack = Assert.Single(acked.Acks);
         var moves = ack.Receipts.GroupBy(r => r.SenderId)
             .Select(g => new DeliverReceiptsOperation(g.Key, bob, EnvelopeKind.Delivered, g.Select(r => r.MessageId).ToList(), T0, T0.AddDays(30)))
@@ -67,13 +67,13 @@ public sealed class PipelinedBatchTests : IAsyncLifetime
 
         Assert.Equal(3, ack.Removed);
         Assert.Equal(3, ack.Receipts.Count);
-        Assert.Empty((await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
-        var alices = (await _store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes;
+        Assert.Empty((await _store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes);
+        var alices = (await _store.FetchPendingAsync(alice, 1, 0, 10, T0, default)).Envelopes;
         Assert.Equal([1L, 2L, 3L], alices.Select(e => e.Seq));
         // Receipts of one move come in no particular order; which ones arrived is the contract.
         Assert.Equal(new[] { ids[0], ids[2] }.Order(), alices.Where(e => e.Kind == EnvelopeKind.Delivered).Select(e => e.MessageId).Order());
         Assert.All(alices.Where(e => e.Kind == EnvelopeKind.Delivered), e => Assert.Equal(bob, e.From));
-        Assert.Equal(ids[1], Assert.Single((await _store.FetchPendingAsync(carol, 0, 10, T0, default)).Envelopes).MessageId);
+        Assert.Equal(ids[1], Assert.Single((await _store.FetchPendingAsync(carol, 1, 0, 10, T0, default)).Envelopes).MessageId);
         Assert.Equal(3, moved.Receipts.Sum(r => r.Count));
         Assert.All(again.Receipts, r => Assert.Empty(r));
         Assert.Empty(await _store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default));
@@ -85,7 +85,7 @@ public sealed class PipelinedBatchTests : IAsyncLifetime
         var (alice, bob) = (await UserAsync(), await UserAsync());
         await ApplyAsync(new DirectBatch([Send(alice, bob, "short-lived", "e1", TimeSpan.FromSeconds(5))], [], []));
 
-        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, T0.AddMinutes(1), T0.AddDays(30))], []));
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, 1, T0.AddMinutes(1), T0.AddDays(30))], []));
 
         Assert.Equal(1, acked.Acks[0].Removed);
         Assert.Empty(acked.Acks[0].Receipts);
