@@ -9,6 +9,7 @@ using Chat.Api.Hosting;
 using Chat.Api.Messaging;
 using Chat.Api.Node;
 using Chat.Api.Observability;
+using Chat.Api.Push;
 using Chat.Api.Realtime;
 using Chat.Api.Throttling;
 using Chat.Hubs.Chat;
@@ -25,6 +26,7 @@ try
     builder.AddChatThrottling();
     builder.AddChatDevices();
     builder.AddChatMessaging();
+    builder.AddChatPush();
     builder.AddChatContacts();
     builder.AddChatGroups();
     builder.AddChatRealtime();

@@ -1,7 +1,9 @@
 using Chat.Domain.Devices;
+using Chat.Domain.Presence;
 using Chat.Hubs.Chat;
 using Chat.Infrastructure.Redis;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Chat.Api.Devices;
 
@@ -19,12 +21,23 @@ public static class DevicesExtensions
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Redis")))
         {
             services.AddSingleton<IDeviceEvents, LocalDeviceEvents>();
+            services.AddSingleton(new DevicePresence(new InMemoryPresenceRegistry()));
         }
         else
         {
             services.AddSingleton<RedisDeviceEvents>();
             services.AddSingleton<IDeviceEvents>(sp => sp.GetRequiredService<RedisDeviceEvents>());
             services.AddHostedService(sp => sp.GetRequiredService<RedisDeviceEvents>());
+
+            // Sessions per device, apart from user presence: the push hook wakes only devices without one.
+            var prefix = (builder.Configuration["Redis:ChannelPrefix"] ?? "chat") + ":devices:";
+            services.AddSingleton(sp => new DevicePresence(new RedisPresenceRegistry(
+                sp.GetRequiredService<IConnectionMultiplexer>(),
+                prefix,
+                sp.GetRequiredService<PresenceOptions>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<RedisPresenceRegistry>>())));
+            services.AddHostedService<DevicePresenceHeartbeat>();
         }
 
         services.AddSingleton<DeviceService>();

@@ -17,6 +17,9 @@ public interface IMailboxStore
     /// <summary>Receipts queued before <paramref name="queuedBefore"/> and still in the outbox: their delivery failed or was cut short.</summary>
     Task<IReadOnlyList<PendingReceipt>> GetStaleReceiptsAsync(DateTimeOffset queuedBefore, DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
+    /// <summary>How many unexpired envelopes one device's mailbox holds (what a wake-up reports).</summary>
+    Task<long> CountPendingAsync(string userId, int deviceId, DateTimeOffset now, CancellationToken cancellationToken);
+
     Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task PingAsync(CancellationToken cancellationToken);

@@ -21,6 +21,7 @@ public sealed partial class ChatHub(
     UserAddressing addressing,
     DeviceService devices,
     DeviceSessions sessions,
+    DevicePresence devicePresence,
     ILogger<ChatHub> logger)
     : Hub<IChatClient>
 {
@@ -47,6 +48,7 @@ public sealed partial class ChatHub(
         sessions.Add(CurrentAddress, Context);
         metrics.ConnectionOpened();
         await BestEffortAsync(() => devices.TouchAsync(CurrentUser, CurrentDevice, CancellationToken.None), "device last seen");
+        await BestEffortAsync(() => devicePresence.ConnectedAsync(CurrentUser, CurrentDevice, Context.ConnectionId, Context.ConnectionAborted), "device session");
         await BestEffortAsync(() => presenceService.ConnectedAsync(CurrentUser, Context.ConnectionId, Context.ConnectionAborted), "presence online");
         await base.OnConnectedAsync();
     }
@@ -55,6 +57,7 @@ public sealed partial class ChatHub(
     {
         metrics.ConnectionClosed();
         sessions.Remove(CurrentAddress, Context.ConnectionId);
+        await BestEffortAsync(() => devicePresence.DisconnectedAsync(CurrentUser, CurrentDevice, Context.ConnectionId, CancellationToken.None), "device session");
         await BestEffortAsync(() => devices.TouchAsync(CurrentUser, CurrentDevice, CancellationToken.None), "device last seen");
         await BestEffortAsync(() => presenceService.DisconnectedAsync(CurrentUser, Context.ConnectionId, CancellationToken.None), "presence offline");
         await base.OnDisconnectedAsync(exception);

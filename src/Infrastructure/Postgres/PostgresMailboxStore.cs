@@ -95,6 +95,15 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource) : IMailbox
         return rows.Select(r => new PendingReceipt(r.ReaderId, r.SenderId, r.MessageId, r.GroupId, (EnvelopeKind)r.Kind)).ToList();
     }
 
+    public async Task<long> CountPendingAsync(string userId, int deviceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM envelopes WHERE user_id = @UserId AND device_id = @DeviceId AND expires_at > @Now",
+            new { UserId = userId, DeviceId = deviceId, Now = now },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

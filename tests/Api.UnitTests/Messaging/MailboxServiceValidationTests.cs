@@ -100,6 +100,8 @@ public sealed class MailboxServiceValidationTests : IAsyncDisposable
 
         public Task<IReadOnlyList<PendingReceipt>> GetStaleReceiptsAsync(DateTimeOffset queuedBefore, DateTimeOffset now, int limit, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
+        public Task<long> CountPendingAsync(string userId, int deviceId, DateTimeOffset now, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
         public Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
         public Task PingAsync(CancellationToken cancellationToken) => throw new InvalidOperationException();
