@@ -5,9 +5,10 @@ using Npgsql;
 namespace Chat.Infrastructure.Postgres;
 
 /// <summary>
-/// The hot path set-based: a batch of sends, acks and receipt moves costs two pipelined round trips (plus the
-/// commit) whatever its size, instead of one to three per operation. Each statement is still single-shard on
-/// Citus: the pipelining is Npgsql's (NpgsqlBatch), not one multi-shard statement.
+/// The hot path for Citus (<see cref="PostgresBatchShape.SingleShard"/>): a batch of sends, acks and receipt moves
+/// costs two pipelined round trips (plus the commit) whatever its size, instead of one to three per operation. Each
+/// statement is single-shard, so Citus routes it straight to its worker: the pipelining is Npgsql's (NpgsqlBatch),
+/// not one multi-shard statement. A single server takes the set-based path instead (PostgresMailboxTransaction.SetBased.cs).
 /// </summary>
 internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTransaction
 {
@@ -23,7 +24,10 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         RETURNING device_id, seq, message_id, group_id
         """;
 
-    public async Task<DirectBatchOutcome> ApplyDirectAsync(DirectBatch batch, CancellationToken cancellationToken)
+    public Task<DirectBatchOutcome> ApplyDirectAsync(DirectBatch batch, CancellationToken cancellationToken) =>
+        shape == PostgresBatchShape.SetBased ? ApplySetBasedAsync(batch, cancellationToken) : ApplySingleShardAsync(batch, cancellationToken);
+
+    private async Task<DirectBatchOutcome> ApplySingleShardAsync(DirectBatch batch, CancellationToken cancellationToken)
     {
         // Phase 1 locks no mailbox row: acks delete their own envelopes, receipt moves take their rows from the
         // readers' outboxes.

@@ -4,7 +4,8 @@ using Npgsql;
 
 namespace Chat.Infrastructure.Postgres;
 
-internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) : IMailboxTransaction
+/// <param name="shape">How <see cref="ApplyDirectAsync"/> writes a batch: <see cref="PostgresBatchShape.SetBased"/> or <see cref="PostgresBatchShape.SingleShard"/>.</param>
+internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresBatchShape shape) : IMailboxTransaction
 {
     // One round trip per send: claim the idempotency key, take the next seq of every device's mailbox with one
     // atomic update and store one envelope per device. All of it touches only the recipient's shard. When the key

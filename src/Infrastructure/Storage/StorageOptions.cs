@@ -10,4 +10,10 @@ public sealed class StorageOptions
 
     /// <summary>Apply pending migrations when the server starts (otherwise run the host with the "migrate" argument).</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// How the PostgreSQL store writes a batch of sends, acks and receipt moves (see <see cref="Postgres.PostgresBatchShape"/>);
+    /// Auto picks single-shard statements on Citus and set-based ones on a single server.
+    /// </summary>
+    public Postgres.PostgresBatchShape PostgresBatchShape { get; set; } = Postgres.PostgresBatchShape.Auto;
 }

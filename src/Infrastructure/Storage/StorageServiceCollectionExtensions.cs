@@ -23,7 +23,7 @@ public static class StorageServiceCollectionExtensions
         if (!string.IsNullOrWhiteSpace(postgres))
         {
             services.AddSingleton(_ => PostgresDataSource.Create(postgres));
-            services.AddSingleton<IMailboxStore, PostgresMailboxStore>();
+            services.AddSingleton<IMailboxStore>(sp => new PostgresMailboxStore(sp.GetRequiredService<NpgsqlDataSource>(), options.PostgresBatchShape));
             services.AddSingleton<IAccountStore, PostgresAccountStore>();
             services.AddSingleton<IDeviceStore, PostgresDeviceStore>();
             services.AddSingleton<IGroupStore, PostgresGroupStore>();

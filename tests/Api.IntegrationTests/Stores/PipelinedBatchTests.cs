@@ -6,13 +6,25 @@ using Npgsql;
 namespace Chat.IntegrationTests.Stores;
 
 /// <summary>
-/// The set-based hot path (<see cref="IPipelinedMailboxTransaction"/>) keeps the contract of the one-by-one
-/// operations: contiguous seqs in queue order, idempotent sends, unknown recipients, acks that queue delivered
-/// receipts, receipts stored once however often they are moved.
+/// The batched hot path (<see cref="IPipelinedMailboxTransaction"/>), in both of its shapes, keeps the contract of
+/// the one-by-one operations: contiguous seqs in queue order, idempotent sends, unknown recipients, acks that queue
+/// delivered receipts, receipts stored once however often they are moved.
 /// </summary>
-public sealed class PipelinedBatchTests : IAsyncLifetime
+public abstract class PipelinedBatchTests : IAsyncLifetime
 {
+    public sealed class SetBased : PipelinedBatchTests
+    {
+        protected override PostgresBatchShape Shape => PostgresBatchShape.SetBased;
+    }
+
+    public sealed class SingleShard : PipelinedBatchTests
+    {
+        protected override PostgresBatchShape Shape => PostgresBatchShape.SingleShard;
+    }
+
     private static readonly DateTimeOffset T0 = new(2026, 4, 1, 8, 0, 0, TimeSpan.Zero);
+
+    protected abstract PostgresBatchShape Shape { get; }
 
     private NpgsqlDataSource _dataSource = null!;
     private PostgresMailboxStore _store = null!;
@@ -21,7 +33,7 @@ public sealed class PipelinedBatchTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _dataSource = await MigratedStores.PostgresAsync("pipelined");
-        _store = new PostgresMailboxStore(_dataSource);
+        _store = new PostgresMailboxStore(_dataSource, Shape);
         _accounts = new PostgresAccountStore(_dataSource);
     }
 
@@ -89,6 +101,63 @@ public sealed class PipelinedBatchTests : IAsyncLifetime
 
         Assert.Equal(1, acked.Acks[0].Removed);
         Assert.Empty(acked.Acks[0].Receipts);
+    }
+
+    [Fact]
+    public async Task A_repeated_client_message_id_inside_one_batch_is_stored_once()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        var first = Send(alice, bob, "once", "same");
+
+        var outcome = await ApplyAsync(new DirectBatch([first, Send(alice, bob, "twice", "same"), Send(alice, bob, "next", "other")], [], []));
+
+        Assert.Equal([SendStatus.Stored, SendStatus.Duplicate, SendStatus.Stored], outcome.Sends.Select(s => s.Status));
+        Assert.Equal(first.MessageId, outcome.Sends[1].MessageId);
+        var bobs = (await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes;
+        Assert.Equal(["once", "next"], bobs.Select(e => e.Payload));
+        Assert.Equal([1L, 2L], bobs.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Two_acks_of_one_mailbox_in_one_batch_each_count_what_they_removed()
+    {
+        var (alice, bob, carol) = (await UserAsync(), await UserAsync(), await UserAsync());
+        await ApplyAsync(new DirectBatch([Send(alice, bob, "1", "a"), Send(alice, bob, "2", "b"), Send(alice, bob, "3", "c"), Send(alice, carol, "c1", "d")], [], []));
+
+        var outcome = await ApplyAsync(new DirectBatch(
+            [],
+            [new AckOperation(bob, 2, T0, T0.AddDays(30)), new AckOperation(carol, 1, T0, T0.AddDays(30)), new AckOperation(bob, 1, T0, T0.AddDays(30)), new AckOperation(bob, 3, T0, T0.AddDays(30))],
+            []));
+
+        Assert.Equal([2, 1, 0, 1], outcome.Acks.Select(a => a.Removed));
+        Assert.Equal([2, 1, 0, 1], outcome.Acks.Select(a => a.Receipts.Count));
+        Assert.Equal(4, outcome.Acks.SelectMany(a => a.Receipts).Select(r => r.MessageId).Distinct().Count());
+        Assert.Empty((await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+        Assert.Equal(4, (await _store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default)).Count);
+    }
+
+    [Fact]
+    public async Task Receipts_for_several_senders_and_sends_to_them_share_one_batch_with_contiguous_seqs()
+    {
+        var (alice, bob, carol, dave) = (await UserAsync(), await UserAsync(), await UserAsync(), await UserAsync());
+        var sent = await ApplyAsync(new DirectBatch([Send(alice, dave, "from alice", "x1"), Send(bob, dave, "from bob", "x2"), Send(alice, dave, "again alice", "x3")], [], []));
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(dave, 3, T0, T0.AddDays(30))], []));
+        var moves = acked.Acks[0].Receipts.GroupBy(r => r.SenderId)
+            .Select(g => new DeliverReceiptsOperation(g.Key, dave, EnvelopeKind.Delivered, g.Select(r => r.MessageId).ToList(), T0, T0.AddDays(30)))
+            .ToList();
+
+        var moved = await ApplyAsync(new DirectBatch([Send(carol, alice, "to alice", "y1"), Send(carol, bob, "to bob", "y2")], [], moves));
+
+        foreach (var (user, count) in new[] { (alice, 3), (bob, 2) })
+        {
+            var pending = (await _store.FetchPendingAsync(user, 0, 10, T0, default)).Envelopes;
+            Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), pending.Select(e => e.Seq));
+            Assert.Equal(EnvelopeKind.Message, pending[0].Kind); // the send comes first in the batch's order
+        }
+
+        Assert.Equal(3, moved.Receipts.Sum(r => r.Count));
+        Assert.All(moved.Receipts.SelectMany(r => r), r => Assert.Equal(EnvelopeKind.Delivered, r.Envelope.Kind));
+        Assert.Equal(sent.Sends.Select(s => s.MessageId).Order(), moved.Receipts.SelectMany(r => r).Select(r => r.Envelope.MessageId).Order());
     }
 
     private async Task<DirectBatchOutcome> ApplyAsync(DirectBatch batch)
