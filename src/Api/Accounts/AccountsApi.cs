@@ -1,6 +1,8 @@
 using Chat.Api.Auth;
 using Chat.Api.Throttling;
+using Chat.Api.Hosting;
 using Chat.Domain.Accounts;
+using Chat.Domain.Devices;
 using Chat.Domain.Errors;
 using Chat.Domain.Identity;
 using Chat.Domain.RateLimits;
@@ -46,6 +48,7 @@ public static class AccountsApi
         ISignInFailures failures,
         RateLimitMetrics metrics,
         HttpContext httpContext,
+        DeviceService devices,
         CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrEmpty(request.UserId) || string.IsNullOrEmpty(request.Password))
@@ -81,8 +84,18 @@ public static class AccountsApi
             await failures.ResetAsync(request.UserId, cancellationToken);
         }
 
-        var (token, expiresAt) = tokens.Issue(request.UserId);
-        return TypedResults.Ok(new TokenResponse(token, expiresAt));
+        int deviceId;
+        try
+        {
+            deviceId = await devices.ResolveSignInAsync(request.UserId, request.DeviceId, request.DeviceName, cancellationToken);
+        }
+        catch (ChatException e) when (e.IsClientError())
+        {
+            return e.ToProblem();
+        }
+
+        var (token, expiresAt) = tokens.Issue(request.UserId, deviceId);
+        return TypedResults.Ok(new TokenResponse(token, expiresAt, deviceId));
     }
 
     private static ProblemHttpResult? Validate(CredentialsRequest? request)

@@ -1,3 +1,4 @@
+using Chat.Domain.Devices;
 using Chat.Hubs.Chat;
 using Chat.Infrastructure.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -21,7 +22,6 @@ public static class AuthExtensions
             sp.GetRequiredService<StorageOptions>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SigningKeyLoader).FullName!)));
         services.AddSingleton<TokenIssuer>();
-        services.AddSingleton<KnownAccounts>();
         services.AddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
         services.AddSingleton<UnknownUserPasswordHash>();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
@@ -56,14 +56,16 @@ public static class AuthExtensions
                         return Task.CompletedTask;
                     },
 
-                    // A signature proves who issued the token, not that its user still exists.
+                    // A signature proves who issued the token, not that its user still exists or its device is still
+                    // linked (an unlinked device's tokens stop at once: every node forgets the user's devices then).
                     OnTokenValidated = async context =>
                     {
-                        var userId = context.Principal?.FindFirst(ChatClaims.Subject)?.Value;
-                        var known = context.HttpContext.RequestServices.GetRequiredService<KnownAccounts>();
-                        if (userId is null || !await known.ExistsAsync(userId, context.HttpContext.RequestAborted))
+                        var userId = DeviceClaims.UserOf(context.Principal);
+                        var deviceId = DeviceClaims.DeviceOf(context.Principal);
+                        var devices = context.HttpContext.RequestServices.GetRequiredService<DeviceDirectory>();
+                        if (userId is null || deviceId is null || !await devices.IsLinkedAsync(userId, deviceId.Value, context.HttpContext.RequestAborted))
                         {
-                            context.Fail("the token's user has no account.");
+                            context.Fail("the token's user has no account, or its device is not linked.");
                         }
                     },
                 };

@@ -1,3 +1,4 @@
+using Chat.Domain.Devices;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -9,11 +10,17 @@ public sealed class TokenIssuer(AuthOptions options, SymmetricSecurityKey key, T
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(string userId)
+    /// <summary>A token for one device of the user; the primary device's carries no "did" claim, like tokens before devices.</summary>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(string userId, int deviceId = DeviceIds.Primary)
     {
         var now = timeProvider.GetUtcNow();
         var expires = now + options.TokenLifetime;
         var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, userId) };
+        if (deviceId != DeviceIds.Primary)
+        {
+            claims.Add(new Claim(ChatClaims.Device, deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32));
+        }
+
         if (options.Admins.Contains(userId, StringComparer.Ordinal))
         {
             claims.Add(new Claim(ChatClaims.Role, ChatClaims.AdminRole));

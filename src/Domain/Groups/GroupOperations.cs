@@ -156,8 +156,13 @@ public sealed record PromoteAdminOperation(string GroupId, string Actor, string 
     }
 }
 
-/// <summary>A group message, fanned out on write: one envelope per member except the sender, each with its own seq.</summary>
-public sealed record GroupSendOperation(string GroupId, string Actor, string ClientMessageId, string Payload, Guid MessageId, DateTimeOffset Now, DateTimeOffset ExpiresAt, DateTimeOffset DedupExpiresAt)
+/// <summary>
+/// A group message, fanned out on write: one envelope per device of every member except the sender, each with its
+/// own seq, and a copy on the sender's other devices (<paramref name="CopyExceptDevice"/>: the sending device, or
+/// null when the sender has no other device).
+/// </summary>
+public sealed record GroupSendOperation(
+    string GroupId, string Actor, string ClientMessageId, string Payload, Guid MessageId, DateTimeOffset Now, DateTimeOffset ExpiresAt, DateTimeOffset DedupExpiresAt, int? CopyExceptDevice = null)
     : GroupOperation(GroupId, Actor, Now, ExpiresAt)
 {
     public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
@@ -175,12 +180,17 @@ public sealed record GroupSendOperation(string GroupId, string Actor, string Cli
         // The idempotency key lives in the sender's shard: a group send spans many shards anyway.
         if (await transaction.ClaimAsync(Actor, Actor, $"g:{GroupId}:{ClientMessageId}", MessageId, Now, DedupExpiresAt, cancellationToken) is { } first)
         {
-            return new(new SendOutcome(SendStatus.Duplicate, first.MessageId, first.SentAt, null), []);
+            return new(new SendOutcome(SendStatus.Duplicate, first.MessageId, first.SentAt, []), []);
         }
 
         var recipients = group.MemberIds.Where(m => !string.Equals(m, Actor, StringComparison.Ordinal)).ToList();
-        var push = await transaction.FanOutAsync(
-            recipients, new EnvelopeDraft(MessageId, EnvelopeKind.Message, Actor, GroupId, Payload, Now, ExpiresAt, DedupExpiresAt), cancellationToken);
-        return new(new SendOutcome(SendStatus.Stored, MessageId, Now, null), push);
+        var draft = new EnvelopeDraft(MessageId, EnvelopeKind.Message, Actor, GroupId, Payload, Now, ExpiresAt, DedupExpiresAt);
+        var push = new List<AddressedEnvelope>(await transaction.FanOutAsync(recipients, draft, cancellationToken));
+        if (CopyExceptDevice is { } device)
+        {
+            push.AddRange(await transaction.StoreCopyAsync(Actor, device, draft, cancellationToken));
+        }
+
+        return new(new SendOutcome(SendStatus.Stored, MessageId, Now, []), push);
     }
 }

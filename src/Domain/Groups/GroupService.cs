@@ -1,3 +1,4 @@
+using Chat.Domain.Devices;
 using Chat.Domain.Errors;
 using Chat.Domain.Identity;
 using Chat.Domain.Messaging;
@@ -12,6 +13,7 @@ public sealed class GroupService(
     KeyedWorkerPool<MailboxOperation, MailboxResult> pool,
     GroupOptions groupOptions,
     MessagingOptions messagingOptions,
+    DeviceDirectory devices,
     TimeProvider timeProvider)
 {
     public Task<Group> CreateAsync(string actor, string? name, IReadOnlyList<string>? members, CancellationToken cancellationToken)
@@ -57,11 +59,12 @@ public sealed class GroupService(
             ? RunAsync<Group>(groupId, now => new PromoteAdminOperation(groupId, actor, userId, now, now + messagingOptions.MaxAge), cancellationToken)
             : throw ChatException.Invalid($"'userId' must match {UserId.Pattern}.");
 
-    public async Task<SendResult> SendAsync(string actor, string groupId, string clientMessageId, string payload, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(string actor, int actorDeviceId, string groupId, string clientMessageId, string payload, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        int? copyExcept = await devices.HasOtherDevicesAsync(actor, actorDeviceId, cancellationToken) ? actorDeviceId : null;
         var outcome = await RunAsync<SendOutcome>(
             groupId,
-            now => new GroupSendOperation(groupId, actor, clientMessageId, payload, Guid.CreateVersion7(now), now, expiresAt, now + messagingOptions.MaxAge),
+            now => new GroupSendOperation(groupId, actor, clientMessageId, payload, Guid.CreateVersion7(now), now, expiresAt, now + messagingOptions.MaxAge, copyExcept),
             cancellationToken);
         return new SendResult(outcome.MessageId, outcome.ServerTimestamp);
     }

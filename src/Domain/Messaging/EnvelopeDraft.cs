@@ -9,7 +9,12 @@ public sealed record EnvelopeDraft(
     string? Payload,
     DateTimeOffset SentAt,
     DateTimeOffset ExpiresAt,
-    DateTimeOffset ReceivedRecordExpiresAt);
+    DateTimeOffset ReceivedRecordExpiresAt,
+    string? To = null)
+{
+    /// <summary>The envelope as stored with <paramref name="seq"/>; copies are marked as such.</summary>
+    public Envelope ToEnvelope(long seq, bool isCopy = false) => new(seq, MessageId, Kind, From, GroupId, Payload, SentAt, To, isCopy);
+}
 
 /// <summary>A message a user received (still pending or already acknowledged), for read receipts.</summary>
 public sealed record ReceivedMessage(Guid MessageId, string SenderId, string? GroupId);

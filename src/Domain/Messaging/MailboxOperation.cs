@@ -38,17 +38,18 @@ public sealed record SendOperation(SendCommand Command) : MailboxOperation
         outcome switch
         {
             { Status: SendStatus.UnknownRecipient } => MailboxResult.Failed(ChatException.NotFound($"no user '{Command.RecipientId}'.")),
-            { Status: SendStatus.Stored, Envelope: { } envelope } => new(outcome, [new AddressedEnvelope(Command.RecipientId, envelope)]),
+            { Status: SendStatus.Stored } => new(outcome, outcome.Stored),
             _ => new(outcome, []),
         };
 }
 
-public sealed record AckOperation(string UserId, long UpToSeq, DateTimeOffset Now, DateTimeOffset ReceiptExpiresAt) : MailboxOperation
+/// <summary>Acknowledges one device's envelopes; runs on the user's worker (all devices of a user share it).</summary>
+public sealed record AckOperation(string UserId, int DeviceId, long UpToSeq, DateTimeOffset Now, DateTimeOffset ReceiptExpiresAt) : MailboxOperation
 {
     public override string Key => UserId;
 
     public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken) =>
-        ResultOf(await transaction.AckAsync(UserId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken));
+        ResultOf(await transaction.AckAsync(UserId, DeviceId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken));
 
     public static MailboxResult ResultOf(AckOutcome outcome) => new(outcome, []);
 }
@@ -63,4 +64,16 @@ public sealed record DeliverReceiptsOperation(string SenderId, string ReaderId, 
         ResultOf(await transaction.DeliverReceiptsAsync(SenderId, ReaderId, Kind, MessageIds, Now, ExpiresAt, cancellationToken));
 
     public static MailboxResult ResultOf(IReadOnlyList<AddressedEnvelope> stored) => new(stored.Count, stored);
+}
+
+/// <summary>Stores a copy of what the account did on one device in its other devices' mailboxes; runs on the user's worker.</summary>
+public sealed record StoreCopyOperation(string UserId, int ExceptDeviceId, EnvelopeDraft Draft) : MailboxOperation
+{
+    public override string Key => UserId;
+
+    public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken)
+    {
+        var stored = await transaction.StoreCopyAsync(UserId, ExceptDeviceId, Draft, cancellationToken);
+        return new(stored.Count, stored);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Chat.Domain.Devices;
 using Chat.Domain.Errors;
 using Chat.Domain.Identity;
 using Chat.Domain.Validation;
@@ -14,9 +15,15 @@ public sealed class MailboxService(
     IMailboxStore store,
     KeyedWorkerPool<MailboxOperation, MailboxResult> pool,
     MessagingOptions options,
+    DeviceDirectory devices,
     TimeProvider timeProvider)
 {
-    public async Task<SendResult> SendAsync(string senderId, string? clientMessageId, string? to, string? payload, int? ttlSeconds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a one-to-one message in every device's mailbox of the recipient (one statement, one shard), then a copy
+    /// in the sender's other devices' mailboxes, on the sender's worker. The copy is best effort: a failure there
+    /// does not undo the send.
+    /// </summary>
+    public async Task<SendResult> SendAsync(string senderId, int senderDeviceId, string? clientMessageId, string? to, string? payload, int? ttlSeconds, CancellationToken cancellationToken)
     {
         var expiresAt = ValidateSend(clientMessageId, payload, ttlSeconds);
         if (!UserId.IsValid(to))
@@ -28,6 +35,19 @@ public sealed class MailboxService(
         var command = new SendCommand(senderId, clientMessageId, to, payload, Guid.CreateVersion7(now), now, expiresAt, now + options.MaxAge);
         var result = await pool.SubmitAsync(to, new SendOperation(command), expiresAt, cancellationToken);
         var outcome = result.Get<SendOutcome>();
+        if (outcome.Status == SendStatus.Stored && await devices.HasOtherDevicesAsync(senderId, senderDeviceId, cancellationToken))
+        {
+            var copy = new EnvelopeDraft(command.MessageId, EnvelopeKind.Message, senderId, null, payload, now, expiresAt, expiresAt, to);
+            try
+            {
+                await pool.SubmitAsync(senderId, new StoreCopyOperation(senderId, senderDeviceId, copy), expiresAt, cancellationToken);
+            }
+            catch (ChatException)
+            {
+                // The message is stored and acknowledged to the sender; only the other devices' copy is missing.
+            }
+        }
+
         return new SendResult(outcome.MessageId, outcome.ServerTimestamp);
     }
 
@@ -42,7 +62,7 @@ public sealed class MailboxService(
         return ExpiryFor(timeProvider.GetUtcNow(), ttlSeconds);
     }
 
-    public async Task<int> MarkReadAsync(string userId, IReadOnlyList<Guid>? messageIds, CancellationToken cancellationToken)
+    public async Task<int> MarkReadAsync(string userId, int deviceId, IReadOnlyList<Guid>? messageIds, CancellationToken cancellationToken)
     {
         if (messageIds is null || messageIds.Count == 0 || messageIds.Count > options.MaxFetchLimit)
         {
@@ -50,13 +70,14 @@ public sealed class MailboxService(
         }
 
         var now = timeProvider.GetUtcNow();
-        var result = await pool.SubmitAsync(userId, new MarkReadOperation(userId, messageIds, now, now + options.MaxAge), null, cancellationToken);
+        var announce = await devices.HasOtherDevicesAsync(userId, deviceId, cancellationToken);
+        var result = await pool.SubmitAsync(userId, new MarkReadOperation(userId, deviceId, messageIds, now, now + options.MaxAge, announce), null, cancellationToken);
         var queued = result.Get<IReadOnlyList<PendingReceipt>>();
         await DeliverReceiptsAsync(queued, cancellationToken);
         return queued.Count;
     }
 
-    public Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, CancellationToken cancellationToken)
+    public Task<PendingPage> FetchPendingAsync(string userId, int deviceId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         if (afterSeq < 0)
         {
@@ -68,10 +89,10 @@ public sealed class MailboxService(
             throw ChatException.Invalid($"'limit' must be between 1 and {options.MaxFetchLimit}.");
         }
 
-        return store.FetchPendingAsync(userId, afterSeq, limit, timeProvider.GetUtcNow(), cancellationToken);
+        return store.FetchPendingAsync(userId, deviceId, afterSeq, limit, timeProvider.GetUtcNow(), cancellationToken);
     }
 
-    public async Task<int> AckAsync(string userId, long upToSeq, CancellationToken cancellationToken)
+    public async Task<int> AckAsync(string userId, int deviceId, long upToSeq, CancellationToken cancellationToken)
     {
         if (upToSeq < 1)
         {
@@ -79,7 +100,7 @@ public sealed class MailboxService(
         }
 
         var now = timeProvider.GetUtcNow();
-        var result = await pool.SubmitAsync(userId, new AckOperation(userId, upToSeq, now, now + options.MaxAge), null, cancellationToken);
+        var result = await pool.SubmitAsync(userId, new AckOperation(userId, deviceId, upToSeq, now, now + options.MaxAge), null, cancellationToken);
         var outcome = result.Get<AckOutcome>();
         await DeliverReceiptsAsync(outcome.Receipts, cancellationToken);
         return outcome.Removed;

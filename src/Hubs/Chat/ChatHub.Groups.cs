@@ -10,7 +10,7 @@ public sealed partial class ChatHub
     public Task<int> MarkRead(MarkReadRequest request)
     {
         var input = request ?? throw ChatException.Invalid("a request body is required.");
-        return mailboxes.MarkReadAsync(CurrentUser, input.MessageIds, Context.ConnectionAborted);
+        return mailboxes.MarkReadAsync(CurrentUser, CurrentDevice, input.MessageIds, Context.ConnectionAborted);
     }
 
     private Task<SendResult> SendToGroupAsync(SendMessageRequest input)
@@ -21,6 +21,6 @@ public sealed partial class ChatHub
         }
 
         var expiresAt = mailboxes.ValidateSend(input.ClientMessageId, input.Payload, input.TtlSeconds);
-        return groups.SendAsync(CurrentUser, input.GroupId!, input.ClientMessageId, input.Payload, expiresAt, Context.ConnectionAborted);
+        return groups.SendAsync(CurrentUser, CurrentDevice, input.GroupId!, input.ClientMessageId, input.Payload, expiresAt, Context.ConnectionAborted);
     }
 }

@@ -1,3 +1,4 @@
+using Chat.Domain.Devices;
 using Chat.Domain.Errors;
 using Chat.Domain.Groups;
 using Chat.Domain.Messaging;
@@ -20,12 +21,20 @@ public sealed partial class ChatHub(
     TypingService typing,
     UserAddressing addressing,
     UserRateLimits limits,
+    DeviceService devices,
+    DeviceSessions sessions,
+    DevicePresence devicePresence,
     ILogger<ChatHub> logger)
     : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
-    private string CurrentUser => Context.UserIdentifier ?? throw ChatException.Forbidden("no user on this connection.");
+    private string CurrentUser => DeviceClaims.UserOf(Context.User) ?? throw ChatException.Forbidden("no user on this connection.");
+
+    /// <summary>The connection's device: each device has its own mailbox, seqs and acks.</summary>
+    private int CurrentDevice => DeviceClaims.DeviceOf(Context.User) ?? throw ChatException.Forbidden("no device on this connection.");
+
+    private string CurrentAddress => DeviceIds.AddressOf(CurrentUser, CurrentDevice);
 
     public override async Task OnConnectedAsync()
     {
@@ -39,16 +48,22 @@ public sealed partial class ChatHub(
         // group for its user (see UserAddressing).
         if (addressing.JoinsUserGroup)
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentUser), Context.ConnectionAborted);
+            await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(CurrentAddress), Context.ConnectionAborted);
         }
 
+        sessions.Add(CurrentAddress, Context);
         metrics.ConnectionOpened();
+        await BestEffortAsync(() => devices.TouchAsync(CurrentUser, CurrentDevice, CancellationToken.None), "device last seen");
+        await BestEffortAsync(() => devicePresence.ConnectedAsync(CurrentUser, CurrentDevice, Context.ConnectionId, Context.ConnectionAborted), "device session");
         await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.ConnectionClosed();
+        sessions.Remove(CurrentAddress, Context.ConnectionId);
+        await BestEffortAsync(() => devicePresence.DisconnectedAsync(CurrentUser, CurrentDevice, Context.ConnectionId, CancellationToken.None), "device session");
+        await BestEffortAsync(() => devices.TouchAsync(CurrentUser, CurrentDevice, CancellationToken.None), "device last seen");
         await BestEffortAsync(() => presenceService.DisconnectedAsync(CurrentUser, Context.ConnectionId, CancellationToken.None), "presence offline");
         await base.OnDisconnectedAsync(exception);
     }
@@ -58,7 +73,7 @@ public sealed partial class ChatHub(
         var input = request ?? throw ChatException.Invalid("a request body is required.");
         await limits.CheckSendAsync(CurrentUser, Context.ConnectionAborted);
         var result = input.GroupId is null
-            ? await mailboxes.SendAsync(CurrentUser, input.ClientMessageId, input.To, input.Payload, input.TtlSeconds, Context.ConnectionAborted)
+            ? await mailboxes.SendAsync(CurrentUser, CurrentDevice, input.ClientMessageId, input.To, input.Payload, input.TtlSeconds, Context.ConnectionAborted)
             : await SendToGroupAsync(input);
         metrics.MessageSent();
         return new SendMessageResponse { MessageId = result.MessageId, ServerTimestamp = result.ServerTimestamp.ToUnixTimeMilliseconds() };
@@ -67,13 +82,13 @@ public sealed partial class ChatHub(
     public async Task<FetchPendingResponse> FetchPending(FetchPendingRequest request)
     {
         var input = request ?? throw ChatException.Invalid("a request body is required.");
-        var page = await mailboxes.FetchPendingAsync(CurrentUser, input.AfterSeq, input.Limit, Context.ConnectionAborted);
+        var page = await mailboxes.FetchPendingAsync(CurrentUser, CurrentDevice, input.AfterSeq, input.Limit, Context.ConnectionAborted);
         return new FetchPendingResponse { Envelopes = page.Envelopes.Select(EnvelopeDto.Of).ToList(), HasMore = page.HasMore };
     }
 
     public Task<int> Ack(AckRequest request)
     {
         var input = request ?? throw ChatException.Invalid("a request body is required.");
-        return mailboxes.AckAsync(CurrentUser, input.UpToSeq, Context.ConnectionAborted);
+        return mailboxes.AckAsync(CurrentUser, CurrentDevice, input.UpToSeq, Context.ConnectionAborted);
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Chat.Domain.Devices;
 using Chat.Domain.Messaging;
 using Chat.Hubs.Contracts;
 using Microsoft.AspNetCore.SignalR;
@@ -78,7 +79,7 @@ public sealed partial class SignalREnvelopeNotifier(IHubContext<ChatHub, IChatCl
     {
         try
         {
-            await addressing.User(hub.Clients, item.UserId).ReceiveMessage(EnvelopeDto.Of(item.Envelope));
+            await addressing.User(hub.Clients, DeviceIds.AddressOf(item.UserId, item.DeviceId)).ReceiveMessage(EnvelopeDto.Of(item.Envelope));
             metrics.EnvelopePushed();
         }
         catch (Exception e)

@@ -15,9 +15,11 @@ public sealed class UserAddressing(bool viaUserChannel)
     /// <summary>Whether a new connection must join its user's group (only without the backplane).</summary>
     public bool JoinsUserGroup => !viaUserChannel;
 
-    public T User<T>(IHubClients<T> clients, string userId) =>
-        viaUserChannel ? clients.User(userId) : clients.Group(UserGroups.For(userId));
+    /// <summary>The connections of one device address (<see cref="Chat.Domain.Devices.DeviceIds.AddressOf"/>).</summary>
+    public T User<T>(IHubClients<T> clients, string address) =>
+        viaUserChannel ? clients.User(address) : clients.Group(UserGroups.For(address));
 
-    public T Users<T>(IHubClients<T> clients, IReadOnlyCollection<string> userIds) =>
-        viaUserChannel ? clients.Users(userIds.ToList()) : clients.Groups(userIds.Select(UserGroups.For).ToList());
+    /// <summary>The connections of several device addresses.</summary>
+    public T Users<T>(IHubClients<T> clients, IReadOnlyCollection<string> addresses) =>
+        viaUserChannel ? clients.Users(addresses.ToList()) : clients.Groups(addresses.Select(UserGroups.For).ToList());
 }

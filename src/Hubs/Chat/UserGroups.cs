@@ -6,5 +6,6 @@ namespace Chat.Hubs.Chat;
 /// </summary>
 public static class UserGroups
 {
-    public static string For(string userId) => "u:" + userId;
+    /// <summary>The group of one device address (the bare user id for the primary device).</summary>
+    public static string For(string address) => "u:" + address;
 }

@@ -31,6 +31,14 @@ public sealed class EnvelopeDto
     [DataMember(Name = "sentAt")]
     public long SentAt { get; set; }
 
+    /// <summary>On a copy: the recipient of the copied one-to-one message, or the sender of the message read.</summary>
+    [DataMember(Name = "to")]
+    public string? To { get; set; }
+
+    /// <summary>True when the envelope shows what this account did on another of its devices (a sent message, a read mark).</summary>
+    [DataMember(Name = "copy")]
+    public bool Copy { get; set; }
+
     public static EnvelopeDto Of(Envelope envelope) => new()
     {
         Seq = envelope.Seq,
@@ -40,6 +48,8 @@ public sealed class EnvelopeDto
         GroupId = envelope.GroupId,
         Payload = envelope.Payload,
         SentAt = envelope.SentAt.ToUnixTimeMilliseconds(),
+        To = envelope.To,
+        Copy = envelope.IsCopy,
     };
 
     public static string WireKind(EnvelopeKind kind) => kind switch

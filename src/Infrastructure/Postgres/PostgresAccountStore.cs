@@ -6,14 +6,17 @@ namespace Chat.Infrastructure.Postgres;
 
 public sealed class PostgresAccountStore(NpgsqlDataSource dataSource) : IAccountStore
 {
-    // Account and mailbox share the user's shard, so registering is one single-shard transaction.
+    // Account, primary device and its mailbox share the user's shard, so registering is one single-shard statement.
     private const string CreateSql = """
         WITH account AS (
             INSERT INTO accounts (user_id, password_hash, created_at) VALUES (@UserId, @PasswordHash, @Now)
             ON CONFLICT (user_id) DO NOTHING
             RETURNING user_id
+        ), device AS (
+            INSERT INTO devices (user_id, device_id, name, created_at, last_seen_at)
+            SELECT user_id, 1, 'primary', @Now, @Now FROM account
         )
-        INSERT INTO mailboxes (user_id, last_seq) SELECT user_id, 0 FROM account
+        INSERT INTO mailboxes (user_id, device_id, last_seq) SELECT user_id, 1, 0 FROM account
         RETURNING user_id
         """;
 

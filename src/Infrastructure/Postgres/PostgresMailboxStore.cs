@@ -16,15 +16,16 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBa
     private PostgresBatchShape _shape = shape;
 
     private const string FetchSql = """
-        SELECT seq, message_id AS MessageId, kind, sender_id AS SenderId, group_id AS GroupId, payload, sent_at AS SentAt
+        SELECT seq, message_id AS MessageId, kind, sender_id AS SenderId, group_id AS GroupId, payload, sent_at AS SentAt,
+               to_id AS ToId, is_copy AS IsCopy
         FROM envelopes
-        WHERE user_id = @UserId AND seq > @AfterSeq AND expires_at > @Now
+        WHERE user_id = @UserId AND device_id = @DeviceId AND seq > @AfterSeq AND expires_at > @Now
         ORDER BY seq
         LIMIT @Take
         """;
 
     private const string StatsSql = """
-        SELECT (SELECT last_seq FROM mailboxes WHERE user_id = @UserId) AS last_seq,
+        SELECT (SELECT max(last_seq) FROM mailboxes WHERE user_id = @UserId) AS last_seq,
                count(*) AS pending,
                min(sent_at) AS oldest
         FROM envelopes
@@ -35,7 +36,7 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBa
     // then deleted shard by shard, so no statement ever holds locks on the whole table.
     private const string SweepEnvelopesSql = """
         DELETE FROM envelopes
-        WHERE (user_id, seq) IN (SELECT user_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch)
+        WHERE (user_id, device_id, seq) IN (SELECT user_id, device_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch)
         """;
 
     private const string SweepDedupSql = """
@@ -70,11 +71,11 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBa
         }
     }
 
-    public async Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<PendingPage> FetchPendingAsync(string userId, int deviceId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PostgresEnvelopeRow>(new CommandDefinition(
-            FetchSql, new { UserId = userId, AfterSeq = afterSeq, Now = now, Take = limit + 1 }, cancellationToken: cancellationToken));
+            FetchSql, new { UserId = userId, DeviceId = deviceId, AfterSeq = afterSeq, Now = now, Take = limit + 1 }, cancellationToken: cancellationToken));
         var envelopes = rows.Select(r => r.ToEnvelope()).ToList();
         var hasMore = envelopes.Count > limit;
         if (hasMore)
@@ -103,6 +104,15 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBa
             new { QueuedBefore = queuedBefore, Now = now, Limit = limit },
             cancellationToken: cancellationToken));
         return rows.Select(r => new PendingReceipt(r.ReaderId, r.SenderId, r.MessageId, r.GroupId, (EnvelopeKind)r.Kind)).ToList();
+    }
+
+    public async Task<long> CountPendingAsync(string userId, int deviceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM envelopes WHERE user_id = @UserId AND device_id = @DeviceId AND expires_at > @Now",
+            new { UserId = userId, DeviceId = deviceId, Now = now },
+            cancellationToken: cancellationToken));
     }
 
     public async Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -12,15 +12,16 @@ namespace Chat.Infrastructure.Postgres;
 /// </summary>
 internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTransaction
 {
-    // Reserves the seqs of all of one sender's receipts with one row update and stores them, in one statement.
+    // Reserves the seqs of all of one sender's receipts on every device of the sender with one update and stores
+    // them, in one statement.
     private const string StoreReceiptsSql = """
         WITH next AS (
-            UPDATE mailboxes SET last_seq = last_seq + @Count WHERE user_id = @UserId RETURNING last_seq
+            UPDATE mailboxes SET last_seq = last_seq + @Count WHERE user_id = @UserId RETURNING device_id, last_seq
         )
-        INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
-        SELECT @UserId, next.last_seq - @Count + s.ord, s.message_id, @Kind, @From, s.group_id, NULL, @Now, @ExpiresAt
+        INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
+        SELECT @UserId, next.device_id, next.last_seq - @Count + s.ord, s.message_id, @Kind, @From, s.group_id, NULL, @Now, @ExpiresAt
         FROM next, unnest(@MessageIds, @GroupIds) WITH ORDINALITY AS s(message_id, group_id, ord)
-        RETURNING seq, message_id, group_id
+        RETURNING device_id, seq, message_id, group_id
         """;
 
     public Task<DirectBatchOutcome> ApplyDirectAsync(DirectBatch batch, CancellationToken cancellationToken) =>
@@ -44,8 +45,8 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         }
 
         // Phase 2 takes the mailbox row locks (sends and stored receipts advance last_seq), in key order.
-        var sendRows = new (bool RecipientExists, long? Seq)[batch.Sends.Count];
-        var receiptRows = new List<(long Seq, Guid MessageId, string? GroupId)>?[batch.Receipts.Count];
+        var sendRows = new List<(bool RecipientExists, int? DeviceId, long? Seq)>[batch.Sends.Count];
+        var receiptRows = new List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>?[batch.Receipts.Count];
         await WritePhaseTwoAsync(batch, taken, ackOutcomes, sendRows, receiptRows, cancellationToken);
 
         var sendOutcomes = new SendOutcome[batch.Sends.Count];
@@ -57,12 +58,7 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         var stored = new IReadOnlyList<AddressedEnvelope>[batch.Receipts.Count];
         for (var i = 0; i < stored.Length; i++)
         {
-            var move = batch.Receipts[i];
-            stored[i] = receiptRows[i] is not { } rows
-                ? []
-                : rows.OrderBy(r => r.Seq)
-                    .Select(r => new AddressedEnvelope(move.SenderId, new Envelope(r.Seq, r.MessageId, move.Kind, move.ReaderId, r.GroupId, null, move.Now)))
-                    .ToList();
+            stored[i] = receiptRows[i] is { } rows ? ReceiptEnvelopesOf(batch.Receipts[i], rows) : [];
         }
 
         return new DirectBatchOutcome(sendOutcomes, ackOutcomes, stored);
@@ -77,7 +73,7 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         await using var pipeline = new NpgsqlBatch(connection, transaction);
         foreach (var ack in batch.Acks)
         {
-            pipeline.BatchCommands.Add(Command(DeleteAckedSql, P("UserId", ack.UserId), P("UpToSeq", ack.UpToSeq), P("Now", ack.Now)));
+            pipeline.BatchCommands.Add(Command(DeleteAckedSql, P("UserId", ack.UserId), P("DeviceId", ack.DeviceId), P("UpToSeq", ack.UpToSeq), P("Now", ack.Now)));
         }
 
         foreach (var move in batch.Receipts)
@@ -118,8 +114,8 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         DirectBatch batch,
         List<(Guid MessageId, string? GroupId)>[] taken,
         AckOutcome[] ackOutcomes,
-        (bool RecipientExists, long? Seq)[] sendRows,
-        List<(long Seq, Guid MessageId, string? GroupId)>?[] receiptRows,
+        List<(bool RecipientExists, int? DeviceId, long? Seq)>[] sendRows,
+        List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>?[] receiptRows,
         CancellationToken cancellationToken)
     {
         // Statements that return rows, in key order (stable: one key's items keep their order); (kind, index).
@@ -163,35 +159,61 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         {
             if (isSend)
             {
-                await reader.ReadAsync(cancellationToken);
-                sendRows[index] = (reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+                sendRows[index] = new(1);
+                await ReadSendRowsAsync(reader, sendRows[index], cancellationToken);
             }
             else
             {
-                var rows = new List<(long, Guid, string?)>();
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-                }
-
-                receiptRows[index] = rows; // empty: the sender's account is gone, nobody to tell
+                receiptRows[index] = [];
+                await ReadReceiptRowsAsync(reader, receiptRows[index]!, cancellationToken); // empty: the sender's account is gone
             }
-
-            await reader.NextResultAsync(cancellationToken);
         }
     }
 
-    private async Task<SendOutcome> SendOutcomeOfAsync(SendCommand command, (bool RecipientExists, long? Seq) row, CancellationToken cancellationToken)
+    /// <summary>Reads one statement's result: the send's rows, one per device stored (or one with nulls).</summary>
+    private static async Task ReadSendRowsAsync(NpgsqlDataReader reader, List<(bool RecipientExists, int? DeviceId, long? Seq)> rows, CancellationToken cancellationToken)
     {
-        if (!row.RecipientExists)
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt64(2)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+    }
+
+    private static async Task ReadReceiptRowsAsync(NpgsqlDataReader reader, List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)> rows, CancellationToken cancellationToken)
+    {
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetInt32(0), reader.GetInt64(1), reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+    }
+
+    /// <summary>The stored receipts in (device, seq) order, so each device's pushes go out in seq order.</summary>
+    private static List<AddressedEnvelope> ReceiptEnvelopesOf(DeliverReceiptsOperation move, List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)> rows) =>
+        rows.OrderBy(r => r.DeviceId).ThenBy(r => r.Seq)
+            .Select(r => new AddressedEnvelope(move.SenderId, r.DeviceId, new Envelope(r.Seq, r.MessageId, move.Kind, move.ReaderId, r.GroupId, null, move.Now)))
+            .ToList();
+
+    private async Task<SendOutcome> SendOutcomeOfAsync(SendCommand command, List<(bool RecipientExists, int? DeviceId, long? Seq)> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0 || !rows[0].RecipientExists)
         {
             return SendOutcome.Unknown;
         }
 
-        if (row.Seq is { } seq)
+        if (rows[0].Seq is not null)
         {
-            var envelope = new Envelope(seq, command.MessageId, EnvelopeKind.Message, command.SenderId, null, command.Payload, command.SentAt);
-            return new SendOutcome(SendStatus.Stored, command.MessageId, command.SentAt, envelope);
+            var stored = new AddressedEnvelope[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                stored[i] = new AddressedEnvelope(
+                    command.RecipientId, rows[i].DeviceId!.Value, new Envelope(rows[i].Seq!.Value, command.MessageId, EnvelopeKind.Message, command.SenderId, null, command.Payload, command.SentAt));
+            }
+
+            return new SendOutcome(SendStatus.Stored, command.MessageId, command.SentAt, stored);
         }
 
         // A retry of a send stored before (rare): read the first result back.
@@ -200,7 +222,7 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
             new { command.RecipientId, command.SenderId, command.ClientMessageId },
             transaction,
             cancellationToken: cancellationToken));
-        return new SendOutcome(SendStatus.Duplicate, first.MessageId, new DateTimeOffset(DateTime.SpecifyKind(first.SentAt, DateTimeKind.Utc)), null);
+        return new SendOutcome(SendStatus.Duplicate, first.MessageId, new DateTimeOffset(DateTime.SpecifyKind(first.SentAt, DateTimeKind.Utc)), []);
     }
 
     private static NpgsqlBatchCommand AppendCommand(SendCommand command) =>

@@ -7,17 +7,29 @@ namespace Chat.Infrastructure.Postgres;
 /// <summary>Fan-out, receipts and group membership inside the batch transaction.</summary>
 internal sealed partial class PostgresMailboxTransaction
 {
-    // One statement per fan-out whatever the group size: every recipient's seq is taken with the same atomic
-    // row update as a single send, then all envelopes are inserted from its RETURNING rows.
+    // One statement per fan-out whatever the group size: every recipient device's seq is taken with the same
+    // atomic row update as a single send, then all envelopes are inserted from its RETURNING rows.
     private const string FanOutSql = """
         WITH next AS (
             UPDATE mailboxes SET last_seq = last_seq + 1
             WHERE user_id = ANY(@Recipients)
-            RETURNING user_id, last_seq
+            RETURNING user_id, device_id, last_seq
         )
-        INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
-        SELECT user_id, last_seq, @MessageId, @Kind, @From, @GroupId, @Payload, @SentAt, @ExpiresAt FROM next
-        RETURNING user_id AS UserId, seq AS Seq
+        INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
+        SELECT user_id, device_id, last_seq, @MessageId, @Kind, @From, @GroupId, @Payload, @SentAt, @ExpiresAt FROM next
+        RETURNING user_id AS UserId, device_id AS DeviceId, seq AS Seq
+        """;
+
+    // A copy for the user's other devices: single-shard, and with one device it matches and locks nothing.
+    private const string StoreCopySql = """
+        WITH next AS (
+            UPDATE mailboxes SET last_seq = last_seq + 1
+            WHERE user_id = @UserId AND device_id <> @ExceptDeviceId
+            RETURNING device_id, last_seq
+        )
+        INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at, is_copy, to_id)
+        SELECT @UserId, device_id, last_seq, @MessageId, @Kind, @From, @GroupId, @Payload, @SentAt, @ExpiresAt, true, @To FROM next
+        RETURNING device_id AS DeviceId, seq AS Seq
         """;
 
     private const string RecordReceivedSql = """
@@ -55,7 +67,7 @@ internal sealed partial class PostgresMailboxTransaction
             draft.SentAt,
             draft.ExpiresAt,
         };
-        var stored = await connection.QueryAsync<(string UserId, long Seq)>(new CommandDefinition(FanOutSql, args, transaction, cancellationToken: cancellationToken));
+        var stored = await connection.QueryAsync<(string UserId, int DeviceId, long Seq)>(new CommandDefinition(FanOutSql, args, transaction, cancellationToken: cancellationToken));
         if (draft.Kind == EnvelopeKind.Message)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -66,9 +78,28 @@ internal sealed partial class PostgresMailboxTransaction
         }
 
         return stored
-            .OrderBy(s => s.UserId, StringComparer.Ordinal)
-            .Select(s => new AddressedEnvelope(s.UserId, new Envelope(s.Seq, draft.MessageId, draft.Kind, draft.From, draft.GroupId, draft.Payload, draft.SentAt)))
+            .OrderBy(s => s.UserId, StringComparer.Ordinal).ThenBy(s => s.DeviceId)
+            .Select(s => new AddressedEnvelope(s.UserId, s.DeviceId, draft.ToEnvelope(s.Seq)))
             .ToList();
+    }
+
+    public async Task<IReadOnlyList<AddressedEnvelope>> StoreCopyAsync(string userId, int exceptDeviceId, EnvelopeDraft draft, CancellationToken cancellationToken)
+    {
+        var args = new
+        {
+            UserId = userId,
+            ExceptDeviceId = exceptDeviceId,
+            draft.MessageId,
+            Kind = (short)draft.Kind,
+            draft.From,
+            draft.GroupId,
+            draft.Payload,
+            draft.SentAt,
+            draft.ExpiresAt,
+            draft.To,
+        };
+        var stored = await connection.QueryAsync<(int DeviceId, long Seq)>(new CommandDefinition(StoreCopySql, args, transaction, cancellationToken: cancellationToken));
+        return stored.OrderBy(s => s.DeviceId).Select(s => new AddressedEnvelope(userId, s.DeviceId, draft.ToEnvelope(s.Seq, isCopy: true))).ToList();
     }
 
     public async Task<(Guid MessageId, DateTimeOffset SentAt)?> ClaimAsync(

@@ -11,13 +11,33 @@ namespace Chat.Infrastructure.Postgres;
 /// </summary>
 internal sealed partial class PostgresMailboxTransaction
 {
-    // Acks: each deletes (after, up to]; "after" is what an earlier ack of the same mailbox in this batch already
-    // took, so every envelope is counted by exactly the ack that would have removed it one by one.
+    // Acks: each deletes one device's (after, up to]; "after" is what an earlier ack of the same device in this batch
+    // already took, so every envelope is counted by exactly the ack that would have removed it one by one. A receipt
+    // is owed for a message (not a copy) that had not expired; when the reader has other devices, only the first
+    // device to acknowledge it claims it (the received record's delivered flag), and inside one batch the earliest ack.
     private const string DeleteAckedSetSql = """
-        DELETE FROM envelopes e
-        USING unnest(@UserIds, @AfterSeqs, @UpToSeqs, @Nows) WITH ORDINALITY AS a(user_id, after_seq, up_to_seq, now, ord)
-        WHERE e.user_id = a.user_id AND e.seq > a.after_seq AND e.seq <= a.up_to_seq
-        RETURNING a.ord, e.kind, e.message_id, e.sender_id, e.expires_at > a.now, e.group_id
+        WITH acks AS (
+            SELECT a.*, EXISTS (SELECT 1 FROM mailboxes m WHERE m.user_id = a.user_id AND m.device_id <> a.device_id) AS shared
+            FROM unnest(@UserIds, @DeviceIds, @AfterSeqs, @UpToSeqs, @Nows) WITH ORDINALITY AS a(user_id, device_id, after_seq, up_to_seq, now, ord)
+        ), removed AS (
+            DELETE FROM envelopes e
+            USING acks a
+            WHERE e.user_id = a.user_id AND e.device_id = a.device_id AND e.seq > a.after_seq AND e.seq <= a.up_to_seq
+            RETURNING a.ord, a.user_id, a.shared, e.kind, e.message_id, e.sender_id,
+                      e.kind = 0 AND NOT e.is_copy AND e.expires_at > a.now AS owed, e.group_id
+        ), first AS (
+            UPDATE message_dedup d SET delivered = true
+            FROM removed r
+            WHERE r.shared AND r.owed
+              AND d.user_id = r.user_id AND d.message_id = r.message_id AND d.sender_id = r.sender_id AND NOT d.delivered
+            RETURNING d.user_id, d.message_id
+        )
+        SELECT r.ord, r.kind, r.message_id, r.sender_id,
+               r.owed AND (NOT r.shared OR (
+                   EXISTS (SELECT 1 FROM first f WHERE f.user_id = r.user_id AND f.message_id = r.message_id)
+                   AND r.ord = (SELECT min(o.ord) FROM removed o WHERE o.user_id = r.user_id AND o.message_id = r.message_id AND o.owed))),
+               r.group_id
+        FROM removed r
         """;
 
     private const string TakeReceiptsSetSql = """
@@ -29,57 +49,59 @@ internal sealed partial class PostgresMailboxTransaction
 
     // Locks every mailbox row the batch advances, in key order (the global lock order), before anything writes.
     private const string LockMailboxesSql = """
-        SELECT count(*) FROM (SELECT 1 FROM mailboxes WHERE user_id = ANY(@UserIds) ORDER BY user_id FOR UPDATE) locked
+        SELECT count(*) FROM (SELECT 1 FROM mailboxes WHERE user_id = ANY(@UserIds) ORDER BY user_id, device_id FOR UPDATE) locked
         """;
 
     // Sends: claim the idempotency keys (the first of duplicates in queue order wins), number the claimed ones per
-    // recipient in queue order after last_seq, advance last_seq once per mailbox and store the envelopes.
+    // device of the recipient in queue order after last_seq, advance each last_seq once and store the envelopes.
+    // One row per send and device stored, or one with nulls when nothing was.
     private const string AppendSetSql = """
         WITH input AS (
             SELECT * FROM unnest(@RecipientIds, @SenderIds, @ClientMessageIds, @MessageIds, @SentAts, @ExpiresAts, @DedupExpiresAts, @Payloads)
                 WITH ORDINALITY AS i(recipient_id, sender_id, client_message_id, message_id, sent_at, expires_at, dedup_expires_at, payload, ord)
         ), boxes AS (
-            SELECT user_id, last_seq FROM mailboxes WHERE user_id IN (SELECT recipient_id FROM input)
+            SELECT user_id, device_id, last_seq FROM mailboxes WHERE user_id IN (SELECT recipient_id FROM input)
         ), claimed AS (
             INSERT INTO message_dedup (user_id, sender_id, client_message_id, message_id, sent_at, expires_at)
             SELECT i.recipient_id, i.sender_id, i.client_message_id, i.message_id, i.sent_at, i.dedup_expires_at
-            FROM input i JOIN boxes b ON b.user_id = i.recipient_id
+            FROM input i WHERE EXISTS (SELECT 1 FROM boxes b WHERE b.user_id = i.recipient_id)
             ORDER BY i.ord
             ON CONFLICT (user_id, sender_id, client_message_id) DO NOTHING
             RETURNING message_id
         ), numbered AS (
-            SELECT i.*, b.last_seq + row_number() OVER (PARTITION BY i.recipient_id ORDER BY i.ord) AS seq
+            SELECT i.*, b.device_id, b.last_seq + row_number() OVER (PARTITION BY b.user_id, b.device_id ORDER BY i.ord) AS seq
             FROM input i JOIN boxes b ON b.user_id = i.recipient_id
             WHERE i.message_id IN (SELECT message_id FROM claimed)
         ), advanced AS (
             UPDATE mailboxes m SET last_seq = n.top
-            FROM (SELECT recipient_id, max(seq) AS top FROM numbered GROUP BY recipient_id) n
-            WHERE m.user_id = n.recipient_id
+            FROM (SELECT recipient_id, device_id, max(seq) AS top FROM numbered GROUP BY recipient_id, device_id) n
+            WHERE m.user_id = n.recipient_id AND m.device_id = n.device_id
         ), stored AS (
-            INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, payload, sent_at, expires_at)
-            SELECT recipient_id, seq, message_id, 0, sender_id, payload, sent_at, expires_at FROM numbered
+            INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, payload, sent_at, expires_at)
+            SELECT recipient_id, device_id, seq, message_id, 0, sender_id, payload, sent_at, expires_at FROM numbered
         )
-        SELECT b.user_id IS NOT NULL, n.seq
-        FROM input i LEFT JOIN boxes b ON b.user_id = i.recipient_id LEFT JOIN numbered n ON n.ord = i.ord
-        ORDER BY i.ord
+        SELECT i.ord, EXISTS (SELECT 1 FROM boxes b WHERE b.user_id = i.recipient_id), n.device_id, n.seq
+        FROM input i LEFT JOIN numbered n ON n.ord = i.ord
+        ORDER BY i.ord, n.device_id
         """;
 
-    // Receipts taken from the outboxes, numbered per sender after last_seq (which the sends above may have advanced).
+    // Receipts taken from the outboxes, on every device of their sender, numbered after last_seq (which the sends above
+    // may have advanced).
     private const string StoreReceiptsSetSql = """
         WITH numbered AS (
-            SELECT i.*, m.last_seq + row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord) AS seq
+            SELECT i.*, m.device_id, m.last_seq + row_number() OVER (PARTITION BY m.user_id, m.device_id ORDER BY i.ord) AS seq
             FROM unnest(@UserIds, @MessageIds, @GroupIds, @Kinds, @FromIds, @Nows, @ExpiresAts, @Moves)
                 WITH ORDINALITY AS i(user_id, message_id, group_id, kind, from_id, now, expires_at, move, ord)
             JOIN mailboxes m ON m.user_id = i.user_id
         ), advanced AS (
             UPDATE mailboxes m SET last_seq = n.top
-            FROM (SELECT user_id, max(seq) AS top FROM numbered GROUP BY user_id) n
-            WHERE m.user_id = n.user_id
+            FROM (SELECT user_id, device_id, max(seq) AS top FROM numbered GROUP BY user_id, device_id) n
+            WHERE m.user_id = n.user_id AND m.device_id = n.device_id
         ), stored AS (
-            INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
-            SELECT user_id, seq, message_id, kind, from_id, group_id, NULL, now, expires_at FROM numbered
+            INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
+            SELECT user_id, device_id, seq, message_id, kind, from_id, group_id, NULL, now, expires_at FROM numbered
         )
-        SELECT move, seq, message_id, group_id FROM numbered ORDER BY ord
+        SELECT move, device_id, seq, message_id, group_id FROM numbered ORDER BY ord, device_id
         """;
 
     private const string QueueReceiptsSetSql = """
@@ -114,19 +136,30 @@ internal sealed partial class PostgresMailboxTransaction
             ackOutcomes[i] = new AckOutcome(removed[i].Count, DeliveredReceiptsOf(batch.Acks[i].UserId, removed[i]));
         }
 
-        var sendRows = new (bool RecipientExists, long? Seq)[batch.Sends.Count];
-        var stored = new List<AddressedEnvelope>[batch.Receipts.Count];
-        for (var i = 0; i < stored.Length; i++)
+        var sendRows = new List<(bool RecipientExists, int? DeviceId, long? Seq)>[batch.Sends.Count];
+        for (var i = 0; i < sendRows.Length; i++)
         {
-            stored[i] = [];
+            sendRows[i] = new(1);
         }
 
-        await WriteSetAsync(batch, taken, ackOutcomes, sendRows, stored, cancellationToken);
+        var receiptRows = new List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>[batch.Receipts.Count];
+        for (var i = 0; i < receiptRows.Length; i++)
+        {
+            receiptRows[i] = [];
+        }
+
+        await WriteSetAsync(batch, taken, ackOutcomes, sendRows, receiptRows, cancellationToken);
 
         var sendOutcomes = new SendOutcome[batch.Sends.Count];
         for (var i = 0; i < sendOutcomes.Length; i++)
         {
             sendOutcomes[i] = await SendOutcomeOfAsync(batch.Sends[i], sendRows[i], cancellationToken);
+        }
+
+        var stored = new IReadOnlyList<AddressedEnvelope>[batch.Receipts.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            stored[i] = receiptRows[i].Count == 0 ? [] : ReceiptEnvelopesOf(batch.Receipts[i], receiptRows[i]);
         }
 
         return new DirectBatchOutcome(sendOutcomes, ackOutcomes, stored);
@@ -187,8 +220,8 @@ internal sealed partial class PostgresMailboxTransaction
         DirectBatch batch,
         List<(Guid MessageId, string? GroupId)>[] taken,
         AckOutcome[] ackOutcomes,
-        (bool RecipientExists, long? Seq)[] sendRows,
-        List<AddressedEnvelope>[] stored,
+        List<(bool RecipientExists, int? DeviceId, long? Seq)>[] sendRows,
+        List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>[] receiptRows,
         CancellationToken cancellationToken)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -247,9 +280,9 @@ internal sealed partial class PostgresMailboxTransaction
 
         if (batch.Sends.Count > 0)
         {
-            for (var i = 0; i < sendRows.Length && await reader.ReadAsync(cancellationToken); i++)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                sendRows[i] = (reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+                sendRows[(int)reader.GetInt64(0) - 1].Add((reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
             }
 
             await reader.NextResultAsync(cancellationToken);
@@ -259,9 +292,7 @@ internal sealed partial class PostgresMailboxTransaction
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var move = batch.Receipts[reader.GetInt32(0)];
-                var envelope = new Envelope(reader.GetInt64(1), reader.GetGuid(2), move.Kind, move.ReaderId, reader.IsDBNull(3) ? null : reader.GetString(3), null, move.Now);
-                stored[reader.GetInt32(0)].Add(new AddressedEnvelope(move.SenderId, envelope));
+                receiptRows[reader.GetInt32(0)].Add((reader.GetInt32(1), reader.GetInt64(2), reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
             }
         }
     }
@@ -269,25 +300,27 @@ internal sealed partial class PostgresMailboxTransaction
     private static NpgsqlBatchCommand DeleteAckedCommand(IReadOnlyList<AckOperation> acks)
     {
         var userIds = new string[acks.Count];
+        var deviceIds = new int[acks.Count];
         var afterSeqs = new long[acks.Count];
         var upToSeqs = new long[acks.Count];
         var nows = new DateTimeOffset[acks.Count];
         for (var i = 0; i < acks.Count; i++)
         {
             userIds[i] = acks[i].UserId;
+            deviceIds[i] = acks[i].DeviceId;
             upToSeqs[i] = acks[i].UpToSeq;
             nows[i] = acks[i].Now;
             for (var j = 0; j < i; j++)
             {
                 // Rare (two acks of one mailbox in one batch): the later one starts where the earlier ones stopped.
-                if (userIds[j] == userIds[i])
+                if (userIds[j] == userIds[i] && deviceIds[j] == deviceIds[i])
                 {
                     afterSeqs[i] = Math.Max(afterSeqs[i], upToSeqs[j]);
                 }
             }
         }
 
-        return Command(DeleteAckedSetSql, P("UserIds", userIds), P("AfterSeqs", afterSeqs), P("UpToSeqs", upToSeqs), P("Nows", nows));
+        return Command(DeleteAckedSetSql, P("UserIds", userIds), P("DeviceIds", deviceIds), P("AfterSeqs", afterSeqs), P("UpToSeqs", upToSeqs), P("Nows", nows));
     }
 
     private static NpgsqlBatchCommand TakeReceiptsCommand(IReadOnlyList<DeliverReceiptsOperation> moves, int count)

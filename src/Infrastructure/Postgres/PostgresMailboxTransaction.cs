@@ -7,12 +7,13 @@ namespace Chat.Infrastructure.Postgres;
 /// <param name="shape">How <see cref="ApplyDirectAsync"/> writes a batch: <see cref="PostgresBatchShape.SetBased"/> or <see cref="PostgresBatchShape.SingleShard"/>.</param>
 internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresBatchShape shape) : IMailboxTransaction
 {
-    // One round trip per send: claim the idempotency key, take the next seq with an atomic row update and
-    // store the envelope. All three touch only the recipient's shard. When the key was claimed before,
-    // nothing is written and the first result is read back.
+    // One round trip per send: claim the idempotency key, take the next seq of every device's mailbox with one
+    // atomic update and store one envelope per device. All of it touches only the recipient's shard. When the key
+    // was claimed before, nothing is written and the first result is read back. Returns one row per device stored
+    // (device_id, seq), or one row with nulls when nothing was.
     private const string AppendSql = """
         WITH mailbox AS (
-            SELECT user_id FROM mailboxes WHERE user_id = @RecipientId
+            SELECT user_id FROM mailboxes WHERE user_id = @RecipientId LIMIT 1
         ), claimed AS (
             INSERT INTO message_dedup (user_id, sender_id, client_message_id, message_id, sent_at, expires_at)
             SELECT @RecipientId, @SenderId, @ClientMessageId, @MessageId, @SentAt, @DedupExpiresAt FROM mailbox
@@ -21,13 +22,14 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
         ), next AS (
             UPDATE mailboxes SET last_seq = last_seq + 1
             WHERE user_id = @RecipientId AND EXISTS (SELECT 1 FROM claimed)
-            RETURNING last_seq
+            RETURNING device_id, last_seq
         ), stored AS (
-            INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, payload, sent_at, expires_at)
-            SELECT @RecipientId, last_seq, @MessageId, 0, @SenderId, @Payload, @SentAt, @ExpiresAt FROM next
-            RETURNING seq
+            INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, payload, sent_at, expires_at)
+            SELECT @RecipientId, device_id, last_seq, @MessageId, 0, @SenderId, @Payload, @SentAt, @ExpiresAt FROM next
+            RETURNING device_id, seq
         )
-        SELECT EXISTS (SELECT 1 FROM mailbox) AS RecipientExists, (SELECT seq FROM stored) AS Seq
+        SELECT EXISTS (SELECT 1 FROM mailbox) AS RecipientExists, stored.device_id AS DeviceId, stored.seq AS Seq
+        FROM (SELECT 1) AS one LEFT JOIN stored ON true
         """;
 
     private const string FirstResultSql = """
@@ -35,9 +37,26 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
         WHERE user_id = @RecipientId AND sender_id = @SenderId AND client_message_id = @ClientMessageId
         """;
 
+    // Live = the ack owes the sender a delivered receipt: a message (not a copy of one the reader sent) that had not
+    // expired, and, when the reader has other devices, that none of them acknowledged first (the received record's
+    // delivered flag is the claim). With one device the flag is neither read nor written.
     private const string DeleteAckedSql = """
-        DELETE FROM envelopes WHERE user_id = @UserId AND seq <= @UpToSeq
-        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live, group_id AS GroupId
+        WITH removed AS (
+            DELETE FROM envelopes WHERE user_id = @UserId AND device_id = @DeviceId AND seq <= @UpToSeq
+            RETURNING kind, message_id, sender_id, kind = 0 AND NOT is_copy AND expires_at > @Now AS owed, group_id
+        ), shared AS (
+            SELECT EXISTS (SELECT 1 FROM mailboxes WHERE user_id = @UserId AND device_id <> @DeviceId) AS yes
+        ), first AS (
+            UPDATE message_dedup d SET delivered = true
+            FROM removed r
+            WHERE (SELECT yes FROM shared) AND r.owed
+              AND d.user_id = @UserId AND d.message_id = r.message_id AND d.sender_id = r.sender_id AND NOT d.delivered
+            RETURNING d.message_id
+        )
+        SELECT r.kind AS Kind, r.message_id AS MessageId, r.sender_id AS SenderId,
+               r.owed AND (NOT (SELECT yes FROM shared) OR r.message_id IN (SELECT message_id FROM first)) AS Live,
+               r.group_id AS GroupId
+        FROM removed r
         """;
 
     private const string QueueReceiptsSql = """
@@ -53,38 +72,24 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
         RETURNING message_id, group_id
         """;
 
-    private const string ReserveSeqsSql = """
-        UPDATE mailboxes SET last_seq = last_seq + @Count WHERE user_id = @UserId RETURNING last_seq
-        """;
-
-    private const string InsertReceiptsSql = """
-        INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
-        SELECT @UserId, s.seq, s.message_id, @Kind, @From, s.group_id, NULL, @Now, @ExpiresAt
-        FROM unnest(@Seqs, @MessageIds, @GroupIds) AS s(seq, message_id, group_id)
-        """;
 
     public async Task<SendOutcome> AppendMessageAsync(SendCommand command, CancellationToken cancellationToken)
     {
-        var args = new
+        var rows = new List<(bool RecipientExists, int? DeviceId, long? Seq)>(1);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            command.RecipientId,
-            command.SenderId,
-            command.ClientMessageId,
-            command.MessageId,
-            command.SentAt,
-            command.ExpiresAt,
-            command.DedupExpiresAt,
-            command.Payload,
-        };
-        var row = await connection.QuerySingleAsync<(bool RecipientExists, long? Seq)>(
-            new CommandDefinition(AppendSql, args, transaction, cancellationToken: cancellationToken));
-        return await SendOutcomeOfAsync(command, row, cancellationToken);
+            batch.BatchCommands.Add(AppendCommand(command));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await ReadSendRowsAsync(reader, rows, cancellationToken);
+        }
+
+        return await SendOutcomeOfAsync(command, rows, cancellationToken);
     }
 
-    public async Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
+    public async Task<AckOutcome> AckAsync(string userId, int deviceId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
     {
         var removed = (await connection.QueryAsync<(short Kind, Guid MessageId, string SenderId, bool Live, string? GroupId)>(
-            new CommandDefinition(DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = now }, transaction, cancellationToken: cancellationToken))).AsList();
+            new CommandDefinition(DeleteAckedSql, new { UserId = userId, DeviceId = deviceId, UpToSeq = upToSeq, Now = now }, transaction, cancellationToken: cancellationToken))).AsList();
         var receipts = DeliveredReceiptsOf(userId, removed);
         await QueueReceiptsAsync(receipts, now, receiptExpiresAt, cancellationToken);
         return new AckOutcome(removed.Count, receipts);
@@ -96,7 +101,8 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
         var receipts = new List<PendingReceipt>(removed.Count);
         foreach (var row in removed)
         {
-            // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
+            // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it. Nor is one
+            // owed for a copy, or when another device of the reader acknowledged the message first.
             if (row.Kind == (short)EnvelopeKind.Message && row.Live)
             {
                 receipts.Add(new PendingReceipt(readerId, row.SenderId, row.MessageId, row.GroupId, EnvelopeKind.Delivered));
@@ -140,30 +146,16 @@ internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connec
             return [];
         }
 
-        var lastSeq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            ReserveSeqsSql, new { UserId = senderId, Count = taken.Count }, transaction, cancellationToken: cancellationToken));
-        if (lastSeq is null)
+        var move = new DeliverReceiptsOperation(senderId, readerId, kind, messageIds, now, expiresAt);
+        var rows = new List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>();
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            return []; // The sender's account is gone: nobody to tell.
+            batch.BatchCommands.Add(StoreReceiptsCommand(move, taken));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await ReadReceiptRowsAsync(reader, rows, cancellationToken);
         }
 
-        var seqs = Enumerable.Range(0, taken.Count).Select(i => lastSeq.Value - taken.Count + 1 + i).ToArray();
-        await connection.ExecuteAsync(new CommandDefinition(
-            InsertReceiptsSql,
-            new
-            {
-                UserId = senderId,
-                Seqs = seqs,
-                MessageIds = taken.Select(t => t.MessageId).ToArray(),
-                GroupIds = taken.Select(t => t.GroupId).ToArray(),
-                Kind = (short)kind,
-                From = readerId,
-                Now = now,
-                ExpiresAt = expiresAt,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        return taken.Select((t, i) => new AddressedEnvelope(senderId, new Envelope(seqs[i], t.MessageId, kind, readerId, t.GroupId, null, now))).ToList();
+        return ReceiptEnvelopesOf(move, rows); // empty: the sender's account is gone, nobody to tell
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);

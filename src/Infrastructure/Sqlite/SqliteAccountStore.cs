@@ -20,7 +20,13 @@ public sealed class SqliteAccountStore(SqliteConnectionFactory connections) : IA
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO mailboxes (user_id, last_seq) VALUES (@UserId, 0)", new { UserId = userId }, transaction, cancellationToken: cancellationToken));
+            """
+            INSERT INTO devices (user_id, device_id, name, created_at, last_seen_at) VALUES (@UserId, 1, 'primary', @Now, @Now);
+            INSERT INTO mailboxes (user_id, device_id, last_seq) VALUES (@UserId, 1, 0);
+            """,
+            new { UserId = userId, Now = UnixTime.ToMs(now) },
+            transaction,
+            cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

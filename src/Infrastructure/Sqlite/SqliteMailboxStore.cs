@@ -8,15 +8,16 @@ namespace Chat.Infrastructure.Sqlite;
 public sealed class SqliteMailboxStore(SqliteConnectionFactory connections) : IMailboxStore
 {
     private const string FetchSql = """
-        SELECT seq AS Seq, message_id AS MessageId, kind AS Kind, sender_id AS SenderId, group_id AS GroupId, payload AS Payload, sent_at AS SentAt
+        SELECT seq AS Seq, message_id AS MessageId, kind AS Kind, sender_id AS SenderId, group_id AS GroupId, payload AS Payload, sent_at AS SentAt,
+               to_id AS ToId, is_copy AS IsCopy
         FROM envelopes
-        WHERE user_id = @UserId AND seq > @AfterSeq AND expires_at > @Now
+        WHERE user_id = @UserId AND device_id = @DeviceId AND seq > @AfterSeq AND expires_at > @Now
         ORDER BY seq
         LIMIT @Take
         """;
 
     private const string StatsSql = """
-        SELECT (SELECT last_seq FROM mailboxes WHERE user_id = @UserId) AS LastSeq,
+        SELECT (SELECT max(last_seq) FROM mailboxes WHERE user_id = @UserId) AS LastSeq,
                count(*) AS Pending,
                min(sent_at) AS Oldest
         FROM envelopes
@@ -47,11 +48,11 @@ public sealed class SqliteMailboxStore(SqliteConnectionFactory connections) : IM
         }
     }
 
-    public async Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<PendingPage> FetchPendingAsync(string userId, int deviceId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<SqliteEnvelopeRow>(new CommandDefinition(
-            FetchSql, new { UserId = userId, AfterSeq = afterSeq, Now = UnixTime.ToMs(now), Take = limit + 1 }, cancellationToken: cancellationToken));
+            FetchSql, new { UserId = userId, DeviceId = deviceId, AfterSeq = afterSeq, Now = UnixTime.ToMs(now), Take = limit + 1 }, cancellationToken: cancellationToken));
         var envelopes = rows.Select(r => r.ToEnvelope()).ToList();
         var hasMore = envelopes.Count > limit;
         if (hasMore)
@@ -68,7 +69,7 @@ public sealed class SqliteMailboxStore(SqliteConnectionFactory connections) : IM
         var args = new { Now = UnixTime.ToMs(now), Batch = batchSize };
         // WITHOUT ROWID tables have no rowid: select the keys of a bounded batch instead.
         var envelopes = await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM envelopes WHERE (user_id, seq) IN (SELECT user_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch)",
+            "DELETE FROM envelopes WHERE (user_id, device_id, seq) IN (SELECT user_id, device_id, seq FROM envelopes WHERE expires_at <= @Now LIMIT @Batch)",
             args, cancellationToken: cancellationToken));
         var dedup = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM message_dedup WHERE (user_id, sender_id, client_message_id) IN (SELECT user_id, sender_id, client_message_id FROM message_dedup WHERE expires_at <= @Now LIMIT @Batch)",
@@ -87,6 +88,15 @@ public sealed class SqliteMailboxStore(SqliteConnectionFactory connections) : IM
             new { QueuedBefore = UnixTime.ToMs(queuedBefore), Now = UnixTime.ToMs(now), Limit = limit },
             cancellationToken: cancellationToken));
         return rows.Select(r => new PendingReceipt(r.ReaderId, r.SenderId, Guid.Parse(r.MessageId), r.GroupId, (EnvelopeKind)r.Kind)).ToList();
+    }
+
+    public async Task<long> CountPendingAsync(string userId, int deviceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM envelopes WHERE user_id = @UserId AND device_id = @DeviceId AND expires_at > @Now",
+            new { UserId = userId, DeviceId = deviceId, Now = UnixTime.ToMs(now) },
+            cancellationToken: cancellationToken));
     }
 
     public async Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)

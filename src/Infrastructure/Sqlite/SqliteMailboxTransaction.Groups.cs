@@ -12,12 +12,13 @@ internal sealed partial class SqliteMailboxTransaction
         var stored = new List<AddressedEnvelope>(recipients.Count);
         foreach (var recipient in recipients.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            if (await ReserveAsync(recipient, 1, cancellationToken) is not { } seq)
+            var onDevices = await StoreOnDevicesAsync(recipient, NoDevice, draft, false, cancellationToken);
+            if (onDevices.Count == 0)
             {
                 continue;
             }
 
-            await InsertAsync(recipient, seq, draft.MessageId, draft.Kind, draft.From, draft.Payload, draft.SentAt, draft.ExpiresAt, cancellationToken, draft.GroupId);
+            stored.AddRange(onDevices);
             if (draft.Kind == EnvelopeKind.Message)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -38,12 +39,13 @@ internal sealed partial class SqliteMailboxTransaction
                     transaction,
                     cancellationToken: cancellationToken));
             }
-
-            stored.Add(new AddressedEnvelope(recipient, new Envelope(seq, draft.MessageId, draft.Kind, draft.From, draft.GroupId, draft.Payload, draft.SentAt)));
         }
 
         return stored;
     }
+
+    public Task<IReadOnlyList<AddressedEnvelope>> StoreCopyAsync(string userId, int exceptDeviceId, EnvelopeDraft draft, CancellationToken cancellationToken) =>
+        StoreOnDevicesAsync(userId, exceptDeviceId, draft, true, cancellationToken);
 
     public async Task<(Guid MessageId, DateTimeOffset SentAt)?> ClaimAsync(
         string userId, string senderId, string key, Guid messageId, DateTimeOffset sentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)

@@ -18,16 +18,26 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
         WHERE user_id = @RecipientId AND sender_id = @SenderId AND client_message_id = @ClientMessageId
         """;
 
-    private const string NextSeqSql = "UPDATE mailboxes SET last_seq = last_seq + @Count WHERE user_id = @UserId RETURNING last_seq";
+    // Every device's mailbox of the user (but one, for copies) advances together.
+    private const string NextSeqSql = """
+        UPDATE mailboxes SET last_seq = last_seq + @Count WHERE user_id = @UserId AND device_id <> @ExceptDeviceId
+        RETURNING device_id, last_seq
+        """;
 
     private const string InsertSql = """
-        INSERT INTO envelopes (user_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
-        VALUES (@UserId, @Seq, @MessageId, @Kind, @SenderId, @GroupId, @Payload, @SentAt, @ExpiresAt)
+        INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at, is_copy, to_id)
+        VALUES (@UserId, @DeviceId, @Seq, @MessageId, @Kind, @SenderId, @GroupId, @Payload, @SentAt, @ExpiresAt, @IsCopy, @To)
         """;
 
     private const string DeleteAckedSql = """
-        DELETE FROM envelopes WHERE user_id = @UserId AND seq <= @UpToSeq
-        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, expires_at > @Now AS Live, group_id AS GroupId
+        DELETE FROM envelopes WHERE user_id = @UserId AND device_id = @DeviceId AND seq <= @UpToSeq
+        RETURNING kind AS Kind, message_id AS MessageId, sender_id AS SenderId, kind = 0 AND is_copy = 0 AND expires_at > @Now AS Live, group_id AS GroupId
+        """;
+
+    // The first device of the reader to acknowledge a message claims its delivered receipt.
+    private const string ClaimDeliveredSql = """
+        UPDATE message_dedup SET delivered = 1
+        WHERE user_id = @UserId AND message_id = @MessageId AND sender_id = @SenderId AND delivered = 0
         """;
 
     public async Task<SendOutcome> AppendMessageAsync(SendCommand command, CancellationToken cancellationToken)
@@ -53,24 +63,35 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
         {
             var first = await connection.QuerySingleAsync<(string MessageId, long SentAt)>(
                 new CommandDefinition(FirstResultSql, keys, transaction, cancellationToken: cancellationToken));
-            return new SendOutcome(SendStatus.Duplicate, Guid.Parse(first.MessageId), UnixTime.FromMs(first.SentAt), null);
+            return new SendOutcome(SendStatus.Duplicate, Guid.Parse(first.MessageId), UnixTime.FromMs(first.SentAt), []);
         }
 
-        var seq = await ReserveAsync(command.RecipientId, 1, cancellationToken) ?? throw new InvalidOperationException("mailbox vanished inside a transaction");
-        await InsertAsync(command.RecipientId, seq, command.MessageId, EnvelopeKind.Message, command.SenderId, command.Payload, command.SentAt, command.ExpiresAt, cancellationToken);
-        var envelope = new Envelope(seq, command.MessageId, EnvelopeKind.Message, command.SenderId, null, command.Payload, command.SentAt);
-        return new SendOutcome(SendStatus.Stored, command.MessageId, command.SentAt, envelope);
+        var draft = new EnvelopeDraft(command.MessageId, EnvelopeKind.Message, command.SenderId, null, command.Payload, command.SentAt, command.ExpiresAt, command.DedupExpiresAt);
+        var stored = await StoreOnDevicesAsync(command.RecipientId, NoDevice, draft, false, cancellationToken);
+        return new SendOutcome(SendStatus.Stored, command.MessageId, command.SentAt, stored);
     }
 
-    public async Task<AckOutcome> AckAsync(string userId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
+    public async Task<AckOutcome> AckAsync(string userId, int deviceId, long upToSeq, DateTimeOffset now, DateTimeOffset receiptExpiresAt, CancellationToken cancellationToken)
     {
         var removed = (await connection.QueryAsync<(long Kind, string MessageId, string SenderId, long Live, string? GroupId)>(new CommandDefinition(
-            DeleteAckedSql, new { UserId = userId, UpToSeq = upToSeq, Now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken))).AsList();
-        // An expired envelope the sweeper has not reached yet was never delivered: no receipt for it.
-        var receipts = removed
-            .Where(r => r.Kind == (long)EnvelopeKind.Message && r.Live != 0)
-            .Select(r => new PendingReceipt(userId, r.SenderId, Guid.Parse(r.MessageId), r.GroupId, EnvelopeKind.Delivered))
-            .ToList();
+            DeleteAckedSql, new { UserId = userId, DeviceId = deviceId, UpToSeq = upToSeq, Now = UnixTime.ToMs(now) }, transaction, cancellationToken: cancellationToken))).AsList();
+        // An expired envelope the sweeper has not reached yet was never delivered, and a copy was never sent to
+        // this user: no receipt for either. With several devices, only the first to acknowledge owes one.
+        var shared = removed.Count > 0 && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT 1 FROM mailboxes WHERE user_id = @UserId AND device_id <> @DeviceId LIMIT 1",
+            new { UserId = userId, DeviceId = deviceId },
+            transaction,
+            cancellationToken: cancellationToken)) is not null;
+        var receipts = new List<PendingReceipt>();
+        foreach (var r in removed.Where(r => r.Live != 0))
+        {
+            if (!shared || await connection.ExecuteAsync(new CommandDefinition(
+                ClaimDeliveredSql, new { UserId = userId, r.MessageId, r.SenderId }, transaction, cancellationToken: cancellationToken)) > 0)
+            {
+                receipts.Add(new PendingReceipt(userId, r.SenderId, Guid.Parse(r.MessageId), r.GroupId, EnvelopeKind.Delivered));
+            }
+        }
+
         await QueueReceiptsAsync(receipts, now, receiptExpiresAt, cancellationToken);
         return new AckOutcome(removed.Count, receipts);
     }
@@ -107,21 +128,24 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
             new { ReaderId = readerId, SenderId = senderId, Kind = (long)kind, MessageIds = messageIds.Select(id => id.ToString()).ToArray() },
             transaction,
             cancellationToken: cancellationToken))).AsList();
-        if (taken.Count == 0 || await ReserveAsync(senderId, taken.Count, cancellationToken) is not { } lastSeq)
+        if (taken.Count == 0)
         {
-            return []; // nothing queued any more, or the sender's account is gone
+            return []; // nothing queued any more
         }
 
         var stored = new List<AddressedEnvelope>(taken.Count);
-        for (var i = 0; i < taken.Count; i++)
+        foreach (var (device, lastSeq) in await ReserveAsync(senderId, taken.Count, NoDevice, cancellationToken))
         {
-            var seq = lastSeq - taken.Count + 1 + i;
-            var messageId = Guid.Parse(taken[i].MessageId);
-            await InsertAsync(senderId, seq, messageId, kind, readerId, null, now, expiresAt, cancellationToken, taken[i].GroupId);
-            stored.Add(new AddressedEnvelope(senderId, new Envelope(seq, messageId, kind, readerId, taken[i].GroupId, null, now)));
+            for (var i = 0; i < taken.Count; i++)
+            {
+                var draft = new EnvelopeDraft(Guid.Parse(taken[i].MessageId), kind, readerId, taken[i].GroupId, null, now, expiresAt, expiresAt);
+                var seq = lastSeq - taken.Count + 1 + i;
+                await InsertAsync(senderId, device, seq, draft, false, cancellationToken);
+                stored.Add(new AddressedEnvelope(senderId, device, draft.ToEnvelope(seq)));
+            }
         }
 
-        return stored;
+        return stored; // empty when the sender's account is gone
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
@@ -146,23 +170,45 @@ internal sealed partial class SqliteMailboxTransaction(SqliteConnection connecti
         }
     }
 
-    private Task<long?> ReserveAsync(string userId, int count, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<long?>(new CommandDefinition(NextSeqSql, new { UserId = userId, Count = count }, transaction, cancellationToken: cancellationToken));
+    /// <summary>No real device has this id: "every device".</summary>
+    private const int NoDevice = 0;
 
-    private Task<int> InsertAsync(string userId, long seq, Guid messageId, EnvelopeKind kind, string senderId, string? payload, DateTimeOffset sentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken, string? groupId = null) =>
+    /// <summary>Stores <paramref name="draft"/> on every device of the user except one, each with its next seq, in device order.</summary>
+    private async Task<IReadOnlyList<AddressedEnvelope>> StoreOnDevicesAsync(string userId, int exceptDeviceId, EnvelopeDraft draft, bool isCopy, CancellationToken cancellationToken)
+    {
+        var stored = new List<AddressedEnvelope>(1);
+        foreach (var (device, seq) in await ReserveAsync(userId, 1, exceptDeviceId, cancellationToken))
+        {
+            await InsertAsync(userId, device, seq, draft, isCopy, cancellationToken);
+            stored.Add(new AddressedEnvelope(userId, device, draft.ToEnvelope(seq, isCopy)));
+        }
+
+        return stored;
+    }
+
+    private async Task<List<(int DeviceId, long LastSeq)>> ReserveAsync(string userId, int count, int exceptDeviceId, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<(int DeviceId, long LastSeq)>(new CommandDefinition(
+            NextSeqSql, new { UserId = userId, Count = count, ExceptDeviceId = exceptDeviceId }, transaction, cancellationToken: cancellationToken)))
+        .OrderBy(r => r.DeviceId)
+        .ToList();
+
+    private Task<int> InsertAsync(string userId, int deviceId, long seq, EnvelopeDraft draft, bool isCopy, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             InsertSql,
             new
             {
                 UserId = userId,
+                DeviceId = deviceId,
                 Seq = seq,
-                MessageId = messageId.ToString(),
-                Kind = (long)kind,
-                SenderId = senderId,
-                GroupId = groupId,
-                Payload = payload,
-                SentAt = UnixTime.ToMs(sentAt),
-                ExpiresAt = UnixTime.ToMs(expiresAt),
+                MessageId = draft.MessageId.ToString(),
+                Kind = (long)draft.Kind,
+                SenderId = draft.From,
+                draft.GroupId,
+                draft.Payload,
+                SentAt = UnixTime.ToMs(draft.SentAt),
+                ExpiresAt = UnixTime.ToMs(draft.ExpiresAt),
+                IsCopy = isCopy ? 1L : 0L,
+                draft.To,
             },
             transaction,
             cancellationToken: cancellationToken));

@@ -1,4 +1,5 @@
 using Chat.Domain.Accounts;
+using Chat.Domain.Devices;
 using Chat.Domain.Errors;
 using Chat.Domain.Groups;
 using Chat.Domain.Messaging;
@@ -24,6 +25,7 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton(_ => PostgresDataSource.Create(postgres));
             services.AddSingleton<IMailboxStore>(sp => new PostgresMailboxStore(sp.GetRequiredService<NpgsqlDataSource>(), options.PostgresBatchShape));
             services.AddSingleton<IAccountStore, PostgresAccountStore>();
+            services.AddSingleton<IDeviceStore, PostgresDeviceStore>();
             services.AddSingleton<IGroupStore, PostgresGroupStore>();
             services.AddSingleton<PostgresMigrationRunner>();
             services.AddSingleton<IDatabaseMigrator>(sp => new Migrator(sp.GetRequiredService<PostgresMigrationRunner>().MigrateAsync));
@@ -35,6 +37,7 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton(SqliteConnectionFactory.ForDirectory(options.DataDirectory));
             services.AddSingleton<IMailboxStore, SqliteMailboxStore>();
             services.AddSingleton<IAccountStore, SqliteAccountStore>();
+            services.AddSingleton<IDeviceStore, SqliteDeviceStore>();
             services.AddSingleton<IGroupStore, SqliteGroupStore>();
             services.AddSingleton<SqliteMigrationRunner>();
             services.AddSingleton<IDatabaseMigrator>(sp => new Migrator(sp.GetRequiredService<SqliteMigrationRunner>().MigrateAsync));

@@ -46,7 +46,8 @@ public sealed class GroupsClient : IDisposable
         await connection.ExecuteAsync(
             """
             INSERT INTO accounts (user_id, password_hash, created_at) SELECT u, @hash, now() FROM unnest(@ids) AS u;
-            INSERT INTO mailboxes (user_id, last_seq) SELECT u, 0 FROM unnest(@ids) AS u;
+            INSERT INTO devices (user_id, device_id, name, created_at, last_seen_at) SELECT u, 1, 'primary', now(), now() FROM unnest(@ids) AS u;
+            INSERT INTO mailboxes (user_id, device_id, last_seq) SELECT u, 1, 0 FROM unnest(@ids) AS u;
             """,
             // One real hash for all: the same default password then signs in any of them.
             new { ids = userIds.ToArray(), hash = new PasswordHasher<string>().HashPassword("any", "correct horse battery") });

@@ -44,18 +44,18 @@ public sealed class BatchIsolationTests : IAsyncLifetime
             Send(mallory, bob, "poison", "a\0b"),
             Send(alice, carol, "good-2", "hello carol"),
             Send(carol, bob, "good-3", "hi bob"),
-            new AckOperation(carol, 1, Now, Now.AddDays(1)),
+            new AckOperation(carol, 1, 1, Now, Now.AddDays(1)),
         };
 
         var results = await handler.ProcessAsync(batch, default);
 
         Assert.Equal(ChatErrorCode.InvalidRequest, Assert.IsType<ChatException>(results[1].Error).Code);
         Assert.All(new[] { 0, 2, 3, 4 }, i => Assert.Null(results[i].Error));
-        var bobs = (await _store.FetchPendingAsync(bob, 0, 10, Now, default)).Envelopes;
+        var bobs = (await _store.FetchPendingAsync(bob, 1, 0, 10, Now, default)).Envelopes;
         Assert.Equal(["hello bob", "hi bob"], bobs.Select(e => e.Payload));
         Assert.Equal([1L, 2L], bobs.Select(e => e.Seq));
         Assert.Equal(1, results[4].Get<AckOutcome>().Removed); // carol's ack ran after the send to her, as queued
-        Assert.Empty((await _store.FetchPendingAsync(carol, 0, 10, Now, default)).Envelopes);
+        Assert.Empty((await _store.FetchPendingAsync(carol, 1, 0, 10, Now, default)).Envelopes);
         Assert.Equal(3, _notifier.Pushed.Count);
     }
 

@@ -120,7 +120,31 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await RegisterAsync(userId);
         }
 
-        var token = await TokenAsync(userId);
+        return await ConnectWithTokenAsync(userId, await TokenAsync(userId), messagePack);
+    }
+
+    /// <summary>Signs in for one device: an existing one (<paramref name="deviceId"/>), a new one (<paramref name="deviceName"/>), or the primary.</summary>
+    public async Task<(string Token, int DeviceId)> SignInDeviceAsync(string userId, int? deviceId = null, string? deviceName = null, string password = "correct horse battery")
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/tokens", new { userId, password, deviceId, deviceName });
+        Assert.True(response.IsSuccessStatusCode, $"signing in {userId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var body = await response.Content.ReadFromJsonAsync<TokenBody>();
+        return (body!.AccessToken, body.DeviceId);
+    }
+
+    /// <summary>Links a new device of an existing user and connects it.</summary>
+    public async Task<ChatClient> ConnectNewDeviceAsync(string userId, string deviceName = "laptop")
+    {
+        var (token, deviceId) = await SignInDeviceAsync(userId, deviceName: deviceName);
+        var client = await ConnectWithTokenAsync(userId, token);
+        client.DeviceId = deviceId;
+        client.Token = token;
+        return client;
+    }
+
+    public async Task<ChatClient> ConnectWithTokenAsync(string userId, string token, bool messagePack = false)
+    {
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(Server.BaseAddress, "/hubs/chat"), options =>
             {
@@ -134,10 +158,18 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         var connection = builder.Build();
-        var client = new ChatClient(userId, connection);
+        var client = new ChatClient(userId, connection) { Token = token };
         await connection.StartAsync().OrTimeout();
         return client;
     }
 
-    private sealed record TokenBody(string AccessToken, DateTimeOffset ExpiresAt);
+    /// <summary>An HTTP client that sends <paramref name="token"/> as its bearer token.</summary>
+    public HttpClient CreateClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private sealed record TokenBody(string AccessToken, DateTimeOffset ExpiresAt, int DeviceId);
 }

@@ -30,6 +30,14 @@ public sealed class ChatClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
+    /// <summary>The device this client signed in as (1, the primary, unless it linked a new one).</summary>
+    public int DeviceId { get; set; } = 1;
+
+    public string Token { get; set; } = "";
+
+    public Task<int> MarkReadAsync(params Guid[] messageIds) =>
+        Connection.InvokeAsync<int>("MarkRead", new MarkReadRequest { MessageIds = messageIds }).OrTimeout();
+
     public Task<SendMessageResponse> SendAsync(string to, string payload, string? clientMessageId = null, int? ttlSeconds = null) =>
         Connection.InvokeAsync<SendMessageResponse>("SendMessage", new SendMessageRequest
         {

@@ -31,12 +31,12 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         await SendAsync(alice, carol, "c1");
         await SendAsync(carol, bob, "b2");
 
-        var page = await Store.FetchPendingAsync(bob, 0, 10, T0, default);
+        var page = await Store.FetchPendingAsync(bob, 1, 0, 10, T0, default);
         Assert.Equal([1L, 2L], page.Envelopes.Select(e => e.Seq));
         Assert.Equal(["b1", "b2"], page.Envelopes.Select(e => e.Payload));
         Assert.Equal([alice, carol], page.Envelopes.Select(e => e.From));
         Assert.False(page.HasMore);
-        Assert.Equal(1, Assert.Single((await Store.FetchPendingAsync(carol, 0, 10, T0, default)).Envelopes).Seq);
+        Assert.Equal(1, Assert.Single((await Store.FetchPendingAsync(carol, 1, 0, 10, T0, default)).Envelopes).Seq);
     }
 
     [Fact]
@@ -48,8 +48,8 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
             await SendAsync(alice, bob, $"m{i}");
         }
 
-        var first = await Store.FetchPendingAsync(bob, 0, 2, T0, default);
-        var last = await Store.FetchPendingAsync(bob, 4, 2, T0, default);
+        var first = await Store.FetchPendingAsync(bob, 1, 0, 2, T0, default);
+        var last = await Store.FetchPendingAsync(bob, 1, 4, 2, T0, default);
 
         Assert.Equal([1L, 2L], first.Envelopes.Select(e => e.Seq));
         Assert.True(first.HasMore);
@@ -69,7 +69,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         Assert.Equal(SendStatus.Duplicate, again.Status);
         Assert.Equal(first.MessageId, again.MessageId);
         Assert.Equal(first.ServerTimestamp, again.ServerTimestamp);
-        Assert.Single((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+        Assert.Single((await Store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes);
     }
 
     [Fact]
@@ -93,10 +93,10 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         var ack = await AckAsync(bob, 2);
 
         Assert.Equal(2, ack.Removed);
-        Assert.Equal([3L], (await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes.Select(e => e.Seq));
-        var aliceReceipt = Assert.Single((await Store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes);
+        Assert.Equal([3L], (await Store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes.Select(e => e.Seq));
+        var aliceReceipt = Assert.Single((await Store.FetchPendingAsync(alice, 1, 0, 10, T0, default)).Envelopes);
         Assert.Equal((EnvelopeKind.Delivered, a1.MessageId, bob), (aliceReceipt.Kind, aliceReceipt.MessageId, aliceReceipt.From));
-        var carolReceipt = Assert.Single((await Store.FetchPendingAsync(carol, 0, 10, T0, default)).Envelopes);
+        var carolReceipt = Assert.Single((await Store.FetchPendingAsync(carol, 1, 0, 10, T0, default)).Envelopes);
         Assert.Equal(c1.MessageId, carolReceipt.MessageId);
         Assert.Equal(2, ack.Receipts.Count);
         Assert.All(ack.Receipts, r => Assert.Equal((bob, EnvelopeKind.Delivered), (r.ReaderId, r.Kind)));
@@ -113,7 +113,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
 
         Assert.Equal(1, ack.Removed);
         Assert.Empty(ack.Receipts);
-        Assert.Empty((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+        Assert.Empty((await Store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         var ack = await AckAsync(mallory, long.MaxValue);
 
         Assert.Equal(0, ack.Removed);
-        Assert.Single((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+        Assert.Single((await Store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         await SendAsync(alice, bob, "long", ttl: TimeSpan.FromDays(1));
         var later = T0.AddMinutes(2);
 
-        var visible = await Store.FetchPendingAsync(bob, 0, 10, later, default);
+        var visible = await Store.FetchPendingAsync(bob, 1, 0, 10, later, default);
         var firstSweep = await Store.SweepExpiredAsync(later, 2, default);
         var stats = await Store.GetStatsAsync(bob, later, default);
 
@@ -183,7 +183,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
             await transaction.AppendMessageAsync(Command(alice, bob, "lost", "c", T0, TimeSpan.FromDays(1)), default);
         }
 
-        Assert.Empty((await Store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+        Assert.Empty((await Store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes);
         Assert.Equal(SendStatus.Stored, (await SendAsync(alice, bob, "kept", clientMessageId: "c")).Status);
     }
 
@@ -205,7 +205,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         }
 
         Assert.Equal([(bob, 1L), (carol, 2L)], stored.Select(s => (s.UserId, s.Envelope.Seq)).OrderBy(s => s.Item2));
-        var carolCopy = (await Store.FetchPendingAsync(carol, 1, 10, T0, default)).Envelopes.Single();
+        var carolCopy = (await Store.FetchPendingAsync(carol, 1, 1, 10, T0, default)).Envelopes.Single();
         Assert.Equal((draft.MessageId, "g1", "to all"), (carolCopy.MessageId, carolCopy.GroupId, carolCopy.Payload));
         Assert.Equal((draft.MessageId, alice, "g1"), (bobReceived.Single().MessageId, bobReceived.Single().SenderId, bobReceived.Single().GroupId));
         Assert.Empty(aliceReceived);
@@ -264,7 +264,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         AckOutcome ack;
         await using (var transaction = await Store.BeginAsync(default))
         {
-            ack = await transaction.AckAsync(bob, 1, T0, T0.AddDays(30), default);
+            ack = await transaction.AckAsync(bob, 1, 1, T0, T0.AddDays(30), default);
             await transaction.CommitAsync(default);
         }
 
@@ -277,7 +277,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         Assert.Contains(stale, r => r.ReaderId == bob && r.MessageId == sent.MessageId);
         Assert.Equal((alice, 1L), (first.Single().UserId, first.Single().Envelope.Seq));
         Assert.Empty(second);
-        Assert.Single((await Store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes);
+        Assert.Single((await Store.FetchPendingAsync(alice, 1, 0, 10, T0, default)).Envelopes);
         Assert.DoesNotContain(await Store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default), r => r.MessageId == sent.MessageId);
     }
 
@@ -306,7 +306,7 @@ public abstract class MailboxStoreContractTests : IAsyncLifetime
         AckOutcome outcome;
         await using (var transaction = await Store.BeginAsync(default))
         {
-            outcome = await transaction.AckAsync(userId, upToSeq, T0, T0.AddDays(30), default);
+            outcome = await transaction.AckAsync(userId, 1, upToSeq, T0, T0.AddDays(30), default);
             await transaction.CommitAsync(default);
         }
 

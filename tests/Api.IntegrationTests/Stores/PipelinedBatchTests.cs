@@ -55,11 +55,11 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
             [SendStatus.Stored, SendStatus.Stored, SendStatus.Stored, SendStatus.UnknownRecipient, SendStatus.Duplicate, SendStatus.Stored],
             outcome.Sends.Select(s => s.Status));
         Assert.Equal(earlier.MessageId, outcome.Sends[4].MessageId);
-        Assert.Equal([2L, 3L, 4L], new[] { 0, 2, 5 }.Select(i => outcome.Sends[i].Envelope!.Seq));
-        var bobs = (await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes;
+        Assert.Equal([2L, 3L, 4L], new[] { 0, 2, 5 }.Select(i => outcome.Sends[i].Stored.Single().Envelope.Seq));
+        var bobs = (await _store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes;
         Assert.Equal(["earlier", "b1", "b2", "b3"], bobs.Select(e => e.Payload));
         Assert.Equal([1L, 2L, 3L, 4L], bobs.Select(e => e.Seq));
-        Assert.Equal(1, Assert.Single((await _store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes).Seq);
+        Assert.Equal(1, Assert.Single((await _store.FetchPendingAsync(alice, 1, 0, 10, T0, default)).Envelopes).Seq);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
         var sent = await ApplyAsync(new DirectBatch([Send(alice, bob, "m1", "k1"), Send(carol, bob, "m2", "k2"), Send(alice, bob, "m3", "k3")], [], []));
         var ids = sent.Sends.Select(s => s.MessageId).ToList();
 
-        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 3, T0, T0.AddDays(30))], []));
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, 3, T0, T0.AddDays(30))], []));
         var ack = Assert.Single(acked.Acks);
         var moves = ack.Receipts.GroupBy(r => r.SenderId)
             .Select(g => new DeliverReceiptsOperation(g.Key, bob, EnvelopeKind.Delivered, g.Select(r => r.MessageId).ToList(), T0, T0.AddDays(30)))
@@ -79,13 +79,13 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
 
         Assert.Equal(3, ack.Removed);
         Assert.Equal(3, ack.Receipts.Count);
-        Assert.Empty((await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
-        var alices = (await _store.FetchPendingAsync(alice, 0, 10, T0, default)).Envelopes;
+        Assert.Empty((await _store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes);
+        var alices = (await _store.FetchPendingAsync(alice, 1, 0, 10, T0, default)).Envelopes;
         Assert.Equal([1L, 2L, 3L], alices.Select(e => e.Seq));
         // Receipts of one move come in no particular order; which ones arrived is the contract.
         Assert.Equal(new[] { ids[0], ids[2] }.Order(), alices.Where(e => e.Kind == EnvelopeKind.Delivered).Select(e => e.MessageId).Order());
         Assert.All(alices.Where(e => e.Kind == EnvelopeKind.Delivered), e => Assert.Equal(bob, e.From));
-        Assert.Equal(ids[1], Assert.Single((await _store.FetchPendingAsync(carol, 0, 10, T0, default)).Envelopes).MessageId);
+        Assert.Equal(ids[1], Assert.Single((await _store.FetchPendingAsync(carol, 1, 0, 10, T0, default)).Envelopes).MessageId);
         Assert.Equal(3, moved.Receipts.Sum(r => r.Count));
         Assert.All(again.Receipts, r => Assert.Empty(r));
         Assert.Empty(await _store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default));
@@ -97,7 +97,7 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
         var (alice, bob) = (await UserAsync(), await UserAsync());
         await ApplyAsync(new DirectBatch([Send(alice, bob, "short-lived", "e1", TimeSpan.FromSeconds(5))], [], []));
 
-        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, T0.AddMinutes(1), T0.AddDays(30))], []));
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, 1, T0.AddMinutes(1), T0.AddDays(30))], []));
 
         Assert.Equal(1, acked.Acks[0].Removed);
         Assert.Empty(acked.Acks[0].Receipts);
@@ -113,7 +113,7 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
 
         Assert.Equal([SendStatus.Stored, SendStatus.Duplicate, SendStatus.Stored], outcome.Sends.Select(s => s.Status));
         Assert.Equal(first.MessageId, outcome.Sends[1].MessageId);
-        var bobs = (await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes;
+        var bobs = (await _store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes;
         Assert.Equal(["once", "next"], bobs.Select(e => e.Payload));
         Assert.Equal([1L, 2L], bobs.Select(e => e.Seq));
     }
@@ -126,13 +126,13 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
 
         var outcome = await ApplyAsync(new DirectBatch(
             [],
-            [new AckOperation(bob, 2, T0, T0.AddDays(30)), new AckOperation(carol, 1, T0, T0.AddDays(30)), new AckOperation(bob, 1, T0, T0.AddDays(30)), new AckOperation(bob, 3, T0, T0.AddDays(30))],
+            [new AckOperation(bob, 1, 2, T0, T0.AddDays(30)), new AckOperation(carol, 1, 1, T0, T0.AddDays(30)), new AckOperation(bob, 1, 1, T0, T0.AddDays(30)), new AckOperation(bob, 1, 3, T0, T0.AddDays(30))],
             []));
 
         Assert.Equal([2, 1, 0, 1], outcome.Acks.Select(a => a.Removed));
         Assert.Equal([2, 1, 0, 1], outcome.Acks.Select(a => a.Receipts.Count));
         Assert.Equal(4, outcome.Acks.SelectMany(a => a.Receipts).Select(r => r.MessageId).Distinct().Count());
-        Assert.Empty((await _store.FetchPendingAsync(bob, 0, 10, T0, default)).Envelopes);
+        Assert.Empty((await _store.FetchPendingAsync(bob, 1, 0, 10, T0, default)).Envelopes);
         Assert.Equal(4, (await _store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default)).Count);
     }
 
@@ -141,7 +141,7 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
     {
         var (alice, bob, carol, dave) = (await UserAsync(), await UserAsync(), await UserAsync(), await UserAsync());
         var sent = await ApplyAsync(new DirectBatch([Send(alice, dave, "from alice", "x1"), Send(bob, dave, "from bob", "x2"), Send(alice, dave, "again alice", "x3")], [], []));
-        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(dave, 3, T0, T0.AddDays(30))], []));
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(dave, 1, 3, T0, T0.AddDays(30))], []));
         var moves = acked.Acks[0].Receipts.GroupBy(r => r.SenderId)
             .Select(g => new DeliverReceiptsOperation(g.Key, dave, EnvelopeKind.Delivered, g.Select(r => r.MessageId).ToList(), T0, T0.AddDays(30)))
             .ToList();
@@ -150,7 +150,7 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
 
         foreach (var (user, count) in new[] { (alice, 3), (bob, 2) })
         {
-            var pending = (await _store.FetchPendingAsync(user, 0, 10, T0, default)).Envelopes;
+            var pending = (await _store.FetchPendingAsync(user, 1, 0, 10, T0, default)).Envelopes;
             Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), pending.Select(e => e.Seq));
             Assert.Equal(EnvelopeKind.Message, pending[0].Kind); // the send comes first in the batch's order
         }
@@ -158,6 +158,22 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
         Assert.Equal(3, moved.Receipts.Sum(r => r.Count));
         Assert.All(moved.Receipts.SelectMany(r => r), r => Assert.Equal(EnvelopeKind.Delivered, r.Envelope.Kind));
         Assert.Equal(sent.Sends.Select(s => s.MessageId).Order(), moved.Receipts.SelectMany(r => r).Select(r => r.Envelope.MessageId).Order());
+    }
+
+    [Fact]
+    public async Task Every_device_gets_its_own_seqs_and_the_first_ack_of_a_batch_alone_owes_the_receipt()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        var laptop = (await new PostgresDeviceStore(_dataSource).LinkAsync(bob, "laptop", 4, T0, default))!.DeviceId;
+        var sent = await ApplyAsync(new DirectBatch([Send(alice, bob, "one", "d1"), Send(alice, bob, "two", "d2")], [], []));
+
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, laptop, 2, T0, T0.AddDays(30)), new AckOperation(bob, 1, 2, T0, T0.AddDays(30))], []));
+
+        Assert.All(sent.Sends, s => Assert.Equal([1, laptop], s.Stored.Select(e => e.DeviceId).Order()));
+        Assert.Equal([1L, 2L], sent.Sends.Select(s => s.Stored.Single(e => e.DeviceId == laptop).Envelope.Seq));
+        Assert.Equal([2, 2], acked.Acks.Select(a => a.Removed));
+        Assert.Equal(sent.Sends.Select(s => s.MessageId).Order(), acked.Acks[0].Receipts.Select(r => r.MessageId).Order());
+        Assert.Empty(acked.Acks[1].Receipts);
     }
 
     private async Task<DirectBatchOutcome> ApplyAsync(DirectBatch batch)

@@ -1,3 +1,4 @@
+using Chat.Domain.Devices;
 using Chat.Domain.Errors;
 using Chat.Domain.Messaging;
 using Chat.Domain.Workers;
@@ -16,7 +17,7 @@ public sealed class MailboxServiceValidationTests : IAsyncDisposable
     public MailboxServiceValidationTests()
     {
         _pool = new KeyedWorkerPool<MailboxOperation, MailboxResult>(new WorkerPoolOptions { Workers = 1 }, _ => new NeverCalled(), _time);
-        _service = new MailboxService(new NoStore(), _pool, _options, _time);
+        _service = new MailboxService(new NoStore(), _pool, _options, new DeviceDirectory(new NoDevices(), _time), _time);
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class MailboxServiceValidationTests : IAsyncDisposable
     [Fact]
     public async Task SendAsync_ToAnInvalidUserId_FailsBeforeQueueing()
     {
-        var error = await Assert.ThrowsAsync<ChatException>(() => _service.SendAsync("alice", "c1", "Not Valid", "p", null, default));
+        var error = await Assert.ThrowsAsync<ChatException>(() => _service.SendAsync("alice", 1, "c1", "Not Valid", "p", null, default));
 
         Assert.Equal(ChatErrorCode.InvalidRequest, error.Code);
         Assert.Equal(0, _pool.Snapshot().Enqueued);
@@ -93,14 +94,39 @@ public sealed class MailboxServiceValidationTests : IAsyncDisposable
     {
         public Task<IMailboxTransaction> BeginAsync(CancellationToken cancellationToken) => throw new InvalidOperationException();
 
-        public Task<PendingPage> FetchPendingAsync(string userId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task<PendingPage> FetchPendingAsync(string userId, int deviceId, long afterSeq, int limit, DateTimeOffset now, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
         public Task<int> SweepExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
         public Task<IReadOnlyList<PendingReceipt>> GetStaleReceiptsAsync(DateTimeOffset queuedBefore, DateTimeOffset now, int limit, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
+        public Task<long> CountPendingAsync(string userId, int deviceId, DateTimeOffset now, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
         public Task<MailboxStats> GetStatsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
         public Task PingAsync(CancellationToken cancellationToken) => throw new InvalidOperationException();
+    }
+
+    private sealed class NoDevices : IDeviceStore
+    {
+        public Task<IReadOnlyList<Device>> ListAsync(string userId, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task<IReadOnlyDictionary<string, int[]>> DeviceIdsOfAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task<Device?> LinkAsync(string userId, string name, int maxLinked, DateTimeOffset now, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task<bool> RenameAsync(string userId, int deviceId, string name, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task<bool> UnlinkAsync(string userId, int deviceId, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task TouchAsync(string userId, int deviceId, DateTimeOffset now, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task<IReadOnlyList<(string UserId, int DeviceId)>> FindInactiveAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task<bool> SetPushTokenAsync(string userId, int deviceId, string? provider, string? token, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task<PushRegistration?> GetPushTokenAsync(string userId, int deviceId, CancellationToken cancellationToken) => throw new InvalidOperationException();
+
+        public Task RemovePushTokenAsync(string userId, int deviceId, string token, CancellationToken cancellationToken) => throw new InvalidOperationException();
     }
 }

@@ -1,0 +1,2 @@
+-- Devices live in their user's shard, beside the user's mailboxes.
+SELECT create_distributed_table('devices', 'user_id', colocate_with => 'accounts');
