@@ -63,6 +63,7 @@ public sealed class PushHookTests : IAsyncLifetime
     {
         await using var alice = await _factory.ConnectAsync(Ids.User("alice"));
         await using var bob = await _factory.ConnectAsync(Ids.User("bob"));
+        await bob.FetchAsync(); // a call runs only after the connect handler has registered the session
         await SetTokenAsync(bob.UserId, "online-token");
         var carolId = await OfflineUserWithTokenAsync("marker-token");
 
