@@ -17,11 +17,12 @@ public static class DevicesExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DevicesOptions>>().Value);
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<DeviceSessions>();
+        var trackPrimary = !string.IsNullOrWhiteSpace(builder.Configuration["Push:WebhookUrl"]);
         services.AddSingleton<IDeviceChangeHandler, DeviceChangeHandler>();
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Redis")))
         {
             services.AddSingleton<IDeviceEvents, LocalDeviceEvents>();
-            services.AddSingleton(new DevicePresence(new InMemoryPresenceRegistry()));
+            services.AddSingleton(new DevicePresence(new InMemoryPresenceRegistry(), trackPrimary));
         }
         else
         {
@@ -36,7 +37,8 @@ public static class DevicesExtensions
                 prefix,
                 sp.GetRequiredService<PresenceOptions>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<RedisPresenceRegistry>>())));
+                sp.GetRequiredService<ILogger<RedisPresenceRegistry>>()),
+                trackPrimary));
             services.AddHostedService<DevicePresenceHeartbeat>();
         }
 

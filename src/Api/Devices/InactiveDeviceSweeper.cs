@@ -23,17 +23,17 @@ public sealed partial class InactiveDeviceSweeper(DeviceService devices, Devices
         }
     }
 
-    /// <summary>Unlinks inactive devices in batches until none is left; returns how many.</summary>
+    /// <summary>Handles inactive devices in batches until none is left; returns how many it found.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
         var total = 0;
-        int unlinked;
+        int found;
         do
         {
-            unlinked = await devices.UnlinkInactiveAsync(BatchSize, cancellationToken);
-            total += unlinked;
+            found = await devices.UnlinkInactiveAsync(BatchSize, cancellationToken);
+            total += found;
         }
-        while (unlinked >= BatchSize && !cancellationToken.IsCancellationRequested);
+        while (found >= BatchSize && !cancellationToken.IsCancellationRequested);
 
         if (total > 0)
         {
@@ -43,7 +43,7 @@ public sealed partial class InactiveDeviceSweeper(DeviceService devices, Devices
         return total;
     }
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Unlinked {Count} inactive devices")]
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Found {Count} inactive devices; unlinked those without a live session")]
     private static partial void LogUnlinked(ILogger logger, int count);
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Inactive device sweep failed; will retry")]

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace Chat.Domain.Devices;
 
 /// <summary>
-/// Which devices each user has, remembered per node for <see cref="RememberFor"/> so a busy node asks the store about
-/// a user at most once a minute. Every node forgets a user as soon as one of the user's devices is linked or unlinked
+/// Which devices each user has, remembered per node for about <see cref="RememberFor"/> so a busy node asks the store
+/// about a user about once a minute. Every node forgets a user as soon as one of the user's devices is linked or unlinked
 /// anywhere (<see cref="IDeviceEvents"/>), which is what stops an unlinked device's tokens at once on every node.
 /// Users without an account are never remembered (they fail every time).
 /// </summary>
@@ -88,7 +88,9 @@ public sealed class DeviceDirectory(IDeviceStore store, TimeProvider timeProvide
         }
 
         var shared = ids is [DeviceIds.Primary] ? PrimaryOnly : ids;
-        _known[userId] = (shared, now + RememberFor);
+        // Spread over half to one and a half times RememberFor: users who connected together (a reconnect storm)
+        // must not all be looked up again in the same second, since sends consult this too.
+        _known[userId] = (shared, now + (RememberFor * (0.5 + Random.Shared.NextDouble())));
         return shared;
     }
 }

@@ -4,7 +4,8 @@ using Chat.Domain.Validation;
 namespace Chat.Domain.Devices;
 
 /// <summary>An account's devices: linking at sign-in, listing, renaming, unlinking and push registrations.</summary>
-public sealed class DeviceService(IDeviceStore store, DeviceDirectory directory, IDeviceEvents events, DevicesOptions options, TimeProvider timeProvider)
+public sealed class DeviceService(
+    IDeviceStore store, DeviceDirectory directory, IDeviceEvents events, DevicePresence presence, DevicesOptions options, TimeProvider timeProvider)
 {
     public const int MaxPushTokenLength = 4096;
     public const int MaxProviderLength = 32;
@@ -64,21 +65,27 @@ public sealed class DeviceService(IDeviceStore store, DeviceDirectory directory,
         await AnnounceAsync(userId, deviceId, cancellationToken);
     }
 
-    /// <summary>Unlinks linked devices not seen for Devices:InactiveAfter; returns how many.</summary>
+    /// <summary>
+    /// Unlinks linked devices not seen for Devices:InactiveAfter; returns how many it looked at. A device with a live
+    /// session (one open for longer than that) is kept and marked seen now.
+    /// </summary>
     public async Task<int> UnlinkInactiveAsync(int limit, CancellationToken cancellationToken)
     {
         var inactive = await store.FindInactiveAsync(timeProvider.GetUtcNow() - options.InactiveAfter, limit, cancellationToken);
-        var unlinked = 0;
+        var online = await presence.OnlineAsync(inactive.Select(d => DeviceIds.AddressOf(d.UserId, d.DeviceId)).ToList(), cancellationToken);
         foreach (var (userId, deviceId) in inactive)
         {
-            if (await store.UnlinkAsync(userId, deviceId, cancellationToken))
+            if (online.Contains(DeviceIds.AddressOf(userId, deviceId)))
             {
-                unlinked++;
+                await store.TouchAsync(userId, deviceId, timeProvider.GetUtcNow(), cancellationToken);
+            }
+            else if (await store.UnlinkAsync(userId, deviceId, cancellationToken))
+            {
                 await AnnounceAsync(userId, deviceId, cancellationToken);
             }
         }
 
-        return unlinked;
+        return inactive.Count;
     }
 
     public Task TouchAsync(string userId, int deviceId, CancellationToken cancellationToken) =>

@@ -53,7 +53,13 @@ public sealed partial class ChatHub(
 
         sessions.Add(CurrentAddress, Context);
         metrics.ConnectionOpened();
-        await BestEffortAsync(() => devices.TouchAsync(CurrentUser, CurrentDevice, CancellationToken.None), "device last seen");
+        if (CurrentDevice != DeviceIds.Primary)
+        {
+            // Only linked devices are swept for inactivity; the primary device's last seen is written at disconnect,
+            // so a connect storm of one-device accounts costs no extra database write.
+            await BestEffortAsync(() => devices.TouchAsync(CurrentUser, CurrentDevice, CancellationToken.None), "device last seen");
+        }
+
         await BestEffortAsync(() => devicePresence.ConnectedAsync(CurrentUser, CurrentDevice, Context.ConnectionId, Context.ConnectionAborted), "device session");
         await base.OnConnectedAsync();
     }

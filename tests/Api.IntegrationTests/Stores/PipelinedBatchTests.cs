@@ -176,6 +176,23 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
         Assert.Empty(acked.Acks[1].Receipts);
     }
 
+    [Fact]
+    public async Task A_recipient_with_two_devices_gets_one_row_per_device_and_the_first_ack_owes_the_receipt()
+    {
+        var (alice, bob) = (await UserAsync(), await UserAsync());
+        var laptop = (await new PostgresDeviceStore(_dataSource).LinkAsync(bob, "laptop", 4, T0, default))!.DeviceId;
+
+        var sent = await ApplyAsync(new DirectBatch([Send(alice, bob, "b1", "d-1"), Send(alice, bob, "b2", "d-2")], [], []));
+        var phoneAck = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, 2, T0, T0.AddDays(30))], []));
+        var laptopAck = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, laptop, 2, T0, T0.AddDays(30))], []));
+
+        Assert.All(sent.Sends, s => Assert.Equal([1, laptop], s.Stored.Select(e => e.DeviceId).Order()));
+        Assert.Equal([(1, 1L), (laptop, 1L), (1, 2L), (laptop, 2L)], sent.Sends.SelectMany(s => s.Stored).Select(e => (e.DeviceId, e.Envelope.Seq)));
+        Assert.Equal(2, phoneAck.Acks[0].Receipts.Count);
+        Assert.Equal(2, laptopAck.Acks[0].Removed);
+        Assert.Empty(laptopAck.Acks[0].Receipts);
+    }
+
     private async Task<DirectBatchOutcome> ApplyAsync(DirectBatch batch)
     {
         await using var transaction = (IPipelinedMailboxTransaction)await _store.BeginAsync(default);
