@@ -1,3 +1,4 @@
+using Chat.Api.Push;
 using Chat.Domain.Presence;
 using Chat.Domain.RateLimits;
 using Chat.Domain.Workers;
@@ -16,7 +17,8 @@ public sealed class MetricsSeeder(
     ChatMetrics hubs,
     WorkerPoolMetrics pools,
     PresenceMetrics presence,
-    RateLimitMetrics rateLimits) : IHostedService
+    RateLimitMetrics rateLimits,
+    PushMetrics push) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,6 +27,7 @@ public sealed class MetricsSeeder(
         pools.SeedZeros();
         presence.SeedZeros();
         rateLimits.SeedZeros();
+        push.SeedZeros();
         return Task.CompletedTask;
     }
 

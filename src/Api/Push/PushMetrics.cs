@@ -40,4 +40,13 @@ public sealed class PushMetrics
     public void Abandoned(int count) => _abandoned.Add(count);
 
     public void TokenRemoved() => _tokensRemoved.Add(1);
+
+    /// <summary>Publishes every counter at zero, so an alert on its rate works before the first wake-up.</summary>
+    public void SeedZeros()
+    {
+        foreach (var counter in new[] { _queued, _shed, _sent, _skippedOnline, _failed, _abandoned, _tokensRemoved })
+        {
+            counter.Add(0);
+        }
+    }
 }

@@ -40,7 +40,8 @@ public sealed class PostgresDeviceStore(NpgsqlDataSource dataSource) : IDeviceSt
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string UserId, int DeviceId)>(new CommandDefinition(
-            "SELECT user_id, device_id FROM devices WHERE user_id = ANY(@Ids) ORDER BY user_id, device_id",
+            // Joined to accounts: devices carry no foreign key (see 0005_devices.sql), and a deleted account has no devices.
+            "SELECT d.user_id, d.device_id FROM devices d JOIN accounts a ON a.user_id = d.user_id WHERE d.user_id = ANY(@Ids) ORDER BY d.user_id, d.device_id",
             new { Ids = userIds.ToArray() },
             cancellationToken: cancellationToken));
         return rows.GroupBy(r => r.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(r => r.DeviceId).ToArray(), StringComparer.Ordinal);

@@ -20,7 +20,7 @@ public sealed class SqliteDeviceStore(SqliteConnectionFactory connections) : IDe
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string UserId, long DeviceId)>(new CommandDefinition(
-            "SELECT user_id, device_id FROM devices WHERE user_id IN @Ids ORDER BY user_id, device_id",
+            "SELECT d.user_id, d.device_id FROM devices d JOIN accounts a ON a.user_id = d.user_id WHERE d.user_id IN @Ids ORDER BY d.user_id, d.device_id",
             new { Ids = userIds.ToArray() },
             cancellationToken: cancellationToken));
         return rows.GroupBy(r => r.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(r => (int)r.DeviceId).ToArray(), StringComparer.Ordinal);
