@@ -1,24 +1,23 @@
 namespace Chat.Infrastructure.Postgres;
 
 /// <summary>
-/// How a batch of hot-path operations is written. Both shapes cost a constant number of round trips per batch;
-/// they differ in how many statements the database runs.
+/// How a batch of hot-path operations is written. Both shapes cost two pipelined round trips per batch whatever its
+/// size; they differ in how many statements the database runs. Measured on one server, the per-row work (index
+/// inserts, row updates) dominates and the two are within the noise of each other (docs/BENCHMARKS.md), so the
+/// default is the shape that also runs on Citus.
 /// </summary>
 public enum PostgresBatchShape
 {
-    /// <summary>Decided on first use: <see cref="SingleShard"/> when the citus extension is installed, else <see cref="SetBased"/>.</summary>
-    Auto,
+    /// <summary>
+    /// One statement per mailbox, each filtered on the distribution column so Citus routes it to one shard,
+    /// pipelined in one round trip (NpgsqlBatch). The default, on a single server and on Citus.
+    /// </summary>
+    SingleShard,
 
     /// <summary>
     /// One statement per kind of operation for the whole batch (all sends, all acks, ...), joined to arrays with
-    /// <c>unnest</c>. On one PostgreSQL server this is the cheapest: the per-statement cost is paid six times a
-    /// batch instead of once or twice per operation. On Citus such a statement spans shards, so it is not used there.
+    /// <c>unnest</c>: at most six statements a batch. For a single PostgreSQL server only: on Citus such a statement
+    /// spans shards.
     /// </summary>
     SetBased,
-
-    /// <summary>
-    /// One statement per mailbox, each filtered on the distribution column so Citus routes it to one shard,
-    /// pipelined in one round trip (NpgsqlBatch).
-    /// </summary>
-    SingleShard,
 }

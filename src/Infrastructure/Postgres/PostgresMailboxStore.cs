@@ -8,12 +8,8 @@ namespace Chat.Infrastructure.Postgres;
 /// Mailboxes on PostgreSQL (Citus-ready). Every statement filters on the distribution column user_id,
 /// so each one routes to a single shard.
 /// </summary>
-public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBatchShape shape = PostgresBatchShape.Auto) : IMailboxStore
+public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBatchShape shape = PostgresBatchShape.SingleShard) : IMailboxStore
 {
-    private const string CitusInstalledSql = "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')";
-
-    // Auto is resolved on the first transaction (the database may be down when the node starts) and kept.
-    private PostgresBatchShape _shape = shape;
 
     private const string FetchSql = """
         SELECT seq, message_id AS MessageId, kind, sender_id AS SenderId, group_id AS GroupId, payload, sent_at AS SentAt,
@@ -55,14 +51,8 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBa
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (_shape == PostgresBatchShape.Auto)
-            {
-                var citus = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CitusInstalledSql, cancellationToken: cancellationToken));
-                _shape = citus ? PostgresBatchShape.SingleShard : PostgresBatchShape.SetBased;
-            }
-
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new PostgresMailboxTransaction(connection, transaction, _shape);
+            return new PostgresMailboxTransaction(connection, transaction, shape);
         }
         catch
         {

@@ -7,7 +7,8 @@ namespace Chat.Infrastructure.Postgres;
 /// The hot path on a single PostgreSQL server (<see cref="PostgresBatchShape.SetBased"/>): a batch of sends, acks
 /// and receipt moves is at most six statements in two pipelined round trips, whatever its size. Each statement
 /// joins its table to the batch's arrays (<c>unnest</c>), so the database pays parse, plan and executor start-up once
-/// per kind of operation instead of once per operation.
+/// per kind of operation instead of once per operation. Every join to a table also filters the table's key with
+/// <c>= ANY(array)</c>: a join to <c>unnest</c> alone is planned as a sequential scan of the whole table.
 /// </summary>
 internal sealed partial class PostgresMailboxTransaction
 {
@@ -22,14 +23,14 @@ internal sealed partial class PostgresMailboxTransaction
         ), removed AS (
             DELETE FROM envelopes e
             USING acks a
-            WHERE e.user_id = a.user_id AND e.device_id = a.device_id AND e.seq > a.after_seq AND e.seq <= a.up_to_seq
+            WHERE e.user_id = ANY(@UserIds) AND e.user_id = a.user_id AND e.device_id = a.device_id AND e.seq > a.after_seq AND e.seq <= a.up_to_seq
             RETURNING a.ord, a.user_id, a.shared, e.kind, e.message_id, e.sender_id,
                       e.kind = 0 AND NOT e.is_copy AND e.expires_at > a.now AS owed, e.group_id
         ), first AS (
             UPDATE message_dedup d SET delivered = true
             FROM removed r
             WHERE r.shared AND r.owed
-              AND d.user_id = r.user_id AND d.message_id = r.message_id AND d.sender_id = r.sender_id AND NOT d.delivered
+              AND d.user_id = ANY(@UserIds) AND d.user_id = r.user_id AND d.message_id = r.message_id AND d.sender_id = r.sender_id AND NOT d.delivered
             RETURNING d.user_id, d.message_id
         )
         SELECT r.ord, r.kind, r.message_id, r.sender_id,
@@ -43,7 +44,7 @@ internal sealed partial class PostgresMailboxTransaction
     private const string TakeReceiptsSetSql = """
         DELETE FROM receipt_outbox o
         USING unnest(@ReaderIds, @SenderIds, @Kinds, @MessageIds, @Moves) AS t(reader_id, sender_id, kind, message_id, move)
-        WHERE o.user_id = t.reader_id AND o.message_id = t.message_id AND o.kind = t.kind AND o.sender_id = t.sender_id
+        WHERE o.user_id = ANY(@ReaderIds) AND o.user_id = t.reader_id AND o.message_id = t.message_id AND o.kind = t.kind AND o.sender_id = t.sender_id
         RETURNING t.move, o.message_id, o.group_id
         """;
 
@@ -60,7 +61,7 @@ internal sealed partial class PostgresMailboxTransaction
             SELECT * FROM unnest(@RecipientIds, @SenderIds, @ClientMessageIds, @MessageIds, @SentAts, @ExpiresAts, @DedupExpiresAts, @Payloads)
                 WITH ORDINALITY AS i(recipient_id, sender_id, client_message_id, message_id, sent_at, expires_at, dedup_expires_at, payload, ord)
         ), boxes AS (
-            SELECT user_id, device_id, last_seq FROM mailboxes WHERE user_id IN (SELECT recipient_id FROM input)
+            SELECT user_id, device_id, last_seq FROM mailboxes WHERE user_id = ANY(@RecipientIds)
         ), claimed AS (
             INSERT INTO message_dedup (user_id, sender_id, client_message_id, message_id, sent_at, expires_at)
             SELECT i.recipient_id, i.sender_id, i.client_message_id, i.message_id, i.sent_at, i.dedup_expires_at
@@ -75,7 +76,7 @@ internal sealed partial class PostgresMailboxTransaction
         ), advanced AS (
             UPDATE mailboxes m SET last_seq = n.top
             FROM (SELECT recipient_id, device_id, max(seq) AS top FROM numbered GROUP BY recipient_id, device_id) n
-            WHERE m.user_id = n.recipient_id AND m.device_id = n.device_id
+            WHERE m.user_id = ANY(@RecipientIds) AND m.user_id = n.recipient_id AND m.device_id = n.device_id
         ), stored AS (
             INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, payload, sent_at, expires_at)
             SELECT recipient_id, device_id, seq, message_id, 0, sender_id, payload, sent_at, expires_at FROM numbered
@@ -93,10 +94,11 @@ internal sealed partial class PostgresMailboxTransaction
             FROM unnest(@UserIds, @MessageIds, @GroupIds, @Kinds, @FromIds, @Nows, @ExpiresAts, @Moves)
                 WITH ORDINALITY AS i(user_id, message_id, group_id, kind, from_id, now, expires_at, move, ord)
             JOIN mailboxes m ON m.user_id = i.user_id
+            WHERE m.user_id = ANY(@UserIds)
         ), advanced AS (
             UPDATE mailboxes m SET last_seq = n.top
             FROM (SELECT user_id, device_id, max(seq) AS top FROM numbered GROUP BY user_id, device_id) n
-            WHERE m.user_id = n.user_id AND m.device_id = n.device_id
+            WHERE m.user_id = ANY(@UserIds) AND m.user_id = n.user_id AND m.device_id = n.device_id
         ), stored AS (
             INSERT INTO envelopes (user_id, device_id, seq, message_id, kind, sender_id, group_id, payload, sent_at, expires_at)
             SELECT user_id, device_id, seq, message_id, kind, from_id, group_id, NULL, now, expires_at FROM numbered

@@ -12,8 +12,8 @@ public sealed class StorageOptions
     public bool MigrateOnStartup { get; set; } = true;
 
     /// <summary>
-    /// How the PostgreSQL store writes a batch of sends, acks and receipt moves (see <see cref="Postgres.PostgresBatchShape"/>);
-    /// Auto picks single-shard statements on Citus and set-based ones on a single server.
+    /// How the PostgreSQL store writes a batch of sends, acks and receipt moves (see <see cref="Postgres.PostgresBatchShape"/>):
+    /// SingleShard (the default; required on Citus) or SetBased (a single server only).
     /// </summary>
-    public Postgres.PostgresBatchShape PostgresBatchShape { get; set; } = Postgres.PostgresBatchShape.Auto;
+    public Postgres.PostgresBatchShape PostgresBatchShape { get; set; } = Postgres.PostgresBatchShape.SingleShard;
 }
