@@ -35,6 +35,7 @@ public sealed class VirtualClient(int index, string userId, RunStats stats, Load
     private long _gapSince;
     private int _unacknowledged;
     private bool _ackSignalled;
+    private bool _idle;
     private int _inFlight;
     private volatile bool _stopping;
 
@@ -143,6 +144,21 @@ public sealed class VirtualClient(int index, string userId, RunStats stats, Load
         {
             try
             {
+                // With nothing to acknowledge or fill, sleep until an envelope arrives: a timed wait per receiver
+                // every interval would cost the generator thousands of timer callbacks a second.
+                bool idle;
+                lock (_gate)
+                {
+                    idle = _contiguous <= _acknowledged && _gapSince == 0 && _ahead.Count == 0;
+                    _idle = idle;
+                }
+
+                if (idle)
+                {
+                    await _ackSignal.WaitAsync(cancellationToken);
+                    continue; // something arrived: wait the interval (or for AckEvery envelopes) before acknowledging
+                }
+
                 await _ackSignal.WaitAsync(interval, cancellationToken);
                 bool gapIsOld;
                 lock (_gate)
@@ -335,6 +351,12 @@ public sealed class VirtualClient(int index, string userId, RunStats stats, Load
             }
 
             _unacknowledged++;
+            if (_idle)
+            {
+                _idle = false;
+                signal = true;
+            }
+
             if (_unacknowledged >= options.AckEvery && !_ackSignalled)
             {
                 _ackSignalled = true;

@@ -17,6 +17,14 @@ public static class PostgresDataSource
             settings.AutoPrepareMinUsages = 2;
         }
 
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            // Every batch borrows a pooled connection. With prepared statements Npgsql would otherwise reset the
+            // session on each return with seven statements (RESET ALL, UNLISTEN *, ...) sent ahead of the next
+            // use. Nothing here changes session state, so there is nothing to reset.
+            settings.NoResetOnClose = true;
+        }
+
         return builder.Build();
     }
 }
