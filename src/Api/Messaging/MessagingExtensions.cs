@@ -32,7 +32,7 @@ public static class MessagingExtensions
             var errors = sp.GetRequiredService<IStoreErrorClassifier>();
             var pool = new KeyedWorkerPool<MailboxOperation, MailboxResult>(
                 options,
-                _ => new MailboxWorkerHandler(store, notifier, errors),
+                worker => new MailboxWorkerHandler(store, notifier, errors, SameWorker(options, worker)),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<WorkerPoolMetrics>());
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Chat.WorkerPools");
@@ -44,6 +44,10 @@ public static class MessagingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweeper>());
         return builder;
     }
+
+    /// <summary>The keys <paramref name="worker"/> runs, when the pool pins keys to workers.</summary>
+    private static Func<string, bool>? SameWorker(WorkerPoolOptions options, int worker) =>
+        options.Mode == DispatchMode.Hash ? key => options.WorkerOf(key) == worker : null;
 
     /// <summary>Builds the mailbox pool now, so its metrics, the backlog view and bad pool settings show at start-up, not on the first message.</summary>
     public static WebApplication StartChatMessaging(this WebApplication app)

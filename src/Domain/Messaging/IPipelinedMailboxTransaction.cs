@@ -16,8 +16,17 @@ public interface IPipelinedMailboxTransaction : IMailboxTransaction
     Task<DirectBatchOutcome> ApplyDirectAsync(DirectBatch batch, CancellationToken cancellationToken);
 }
 
-/// <summary>The hot-path operations of one batch, each list in the order they were queued.</summary>
-public sealed record DirectBatch(IReadOnlyList<SendCommand> Sends, IReadOnlyList<AckOperation> Acks, IReadOnlyList<DeliverReceiptsOperation> Receipts);
+/// <summary>
+/// The hot-path operations of one batch, each list in the order they were queued. <paramref name="SameWorker"/> tells
+/// which other keys the batch's worker also serialises: an ack's delivered receipt for a sender whose key it holds can
+/// be stored in that sender's mailbox in the batch's own transaction, with no other worker's lock to wait for, instead
+/// of being queued in the outbox and moved by a second operation. Null: every receipt goes through the outbox.
+/// </summary>
+public sealed record DirectBatch(
+    IReadOnlyList<SendCommand> Sends,
+    IReadOnlyList<AckOperation> Acks,
+    IReadOnlyList<DeliverReceiptsOperation> Receipts,
+    Func<string, bool>? SameWorker = null);
 
 /// <summary>One outcome per item of <see cref="DirectBatch"/>, list for list, in the same order.</summary>
 public sealed record DirectBatchOutcome(IReadOnlyList<SendOutcome> Sends, IReadOnlyList<AckOutcome> Acks, IReadOnlyList<IReadOnlyList<AddressedEnvelope>> Receipts);

@@ -51,7 +51,7 @@ public sealed record AckOperation(string UserId, int DeviceId, long UpToSeq, Dat
     public override async Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken) =>
         ResultOf(await transaction.AckAsync(UserId, DeviceId, UpToSeq, Now, ReceiptExpiresAt, cancellationToken));
 
-    public static MailboxResult ResultOf(AckOutcome outcome) => new(outcome, []);
+    public static MailboxResult ResultOf(AckOutcome outcome) => new(outcome, outcome.Stored);
 }
 
 /// <summary>Moves one reader's queued receipts into a sender's mailbox; runs on the sender's worker.</summary>

@@ -10,7 +10,9 @@ namespace Chat.Domain.Messaging;
 /// optimisation, never a shared fate: when it fails for a reason other than a store outage, every operation is
 /// run again in a transaction of its own, so one bad request gets its own error and the others their true answers.
 /// </summary>
-public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier notifier, IStoreErrorClassifier errors)
+/// <param name="sameWorker">Which keys this handler's worker serialises besides the batch's own (null: not known, as in
+/// the modes that do not pin keys to workers); lets the store write an ack's receipts in the ack's transaction.</param>
+public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier notifier, IStoreErrorClassifier errors, Func<string, bool>? sameWorker = null)
     : IWorkerHandler<MailboxOperation, MailboxResult>
 {
     // Operations lock only their own key's rows, in key order, so batches do not deadlock one another; a group
@@ -110,7 +112,7 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
         return true;
     }
 
-    private static async Task<MailboxResult[]> ApplyDirectAsync(IPipelinedMailboxTransaction transaction, IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
+    private async Task<MailboxResult[]> ApplyDirectAsync(IPipelinedMailboxTransaction transaction, IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
         var sends = new List<SendCommand>();
         var acks = new List<AckOperation>();
@@ -125,7 +127,7 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
             }
         }
 
-        var outcome = await transaction.ApplyDirectAsync(new DirectBatch(sends, acks, receipts), cancellationToken);
+        var outcome = await transaction.ApplyDirectAsync(new DirectBatch(sends, acks, receipts, sameWorker), cancellationToken);
         var results = new MailboxResult[batch.Count];
         int s = 0, a = 0, r = 0;
         for (var i = 0; i < batch.Count; i++)

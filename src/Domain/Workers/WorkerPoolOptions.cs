@@ -1,3 +1,5 @@
+using Chat.Domain.Partitioning;
+
 namespace Chat.Domain.Workers;
 
 /// <summary>Settings of one <see cref="KeyedWorkerPool{TRequest, TResult}"/>; read once when the pool is created.</summary>
@@ -7,6 +9,12 @@ public sealed class WorkerPoolOptions
     public string Name { get; set; } = "default";
 
     public DispatchMode Mode { get; set; } = DispatchMode.Hash;
+
+    /// <summary>
+    /// The worker that runs every request of <paramref name="key"/> in <see cref="DispatchMode.Hash"/>, the same in
+    /// every process with these settings; null in the modes that do not pin a key to one worker.
+    /// </summary>
+    public int? WorkerOf(string key) => Mode == DispatchMode.Hash ? StableHash.Partition(key, Workers) : null;
 
     /// <summary>Number of workers, each with its own handler instance.</summary>
     public int Workers { get; set; } = Environment.ProcessorCount * 4;

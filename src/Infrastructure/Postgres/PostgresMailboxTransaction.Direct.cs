@@ -38,16 +38,37 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
             await ReadPhaseOneAsync(batch, removed, taken, cancellationToken);
         }
 
+        // An ack's receipt for a sender this worker also serialises is stored in the sender's mailbox right here;
+        // the others are queued in the reader's outbox and moved by the sender's worker afterwards.
         var ackOutcomes = new AckOutcome[batch.Acks.Count];
+        var inline = new List<(int Ack, DeliverReceiptsOperation Move, List<(Guid MessageId, string? GroupId)> Taken)>();
         for (var i = 0; i < ackOutcomes.Length; i++)
         {
-            ackOutcomes[i] = new AckOutcome(removed[i].Count, DeliveredReceiptsOf(batch.Acks[i].UserId, removed[i]));
+            var receipts = DeliveredReceiptsOf(batch.Acks[i].UserId, removed[i]);
+            ackOutcomes[i] = new AckOutcome(removed[i].Count, batch.SameWorker is null ? receipts : SplitInline(batch.Acks[i], i, receipts, batch.SameWorker, inline));
         }
 
         // Phase 2 takes the mailbox row locks (sends and stored receipts advance last_seq), in key order.
         var sendRows = new List<(bool RecipientExists, int? DeviceId, long? Seq)>[batch.Sends.Count];
         var receiptRows = new List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>?[batch.Receipts.Count];
-        await WritePhaseTwoAsync(batch, taken, ackOutcomes, sendRows, receiptRows, cancellationToken);
+        var inlineRows = new List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>[inline.Count];
+        await WritePhaseTwoAsync(batch, taken, ackOutcomes, inline, sendRows, receiptRows, inlineRows, cancellationToken);
+        if (inline.Count > 0)
+        {
+            var storedByAck = new List<AddressedEnvelope>?[ackOutcomes.Length];
+            for (var j = 0; j < inline.Count; j++)
+            {
+                (storedByAck[inline[j].Ack] ??= []).AddRange(ReceiptEnvelopesOf(inline[j].Move, inlineRows[j]));
+            }
+
+            for (var i = 0; i < ackOutcomes.Length; i++)
+            {
+                if (storedByAck[i] is { } ownReceipts)
+                {
+                    ackOutcomes[i] = ackOutcomes[i] with { Stored = ownReceipts };
+                }
+            }
+        }
 
         var sendOutcomes = new SendOutcome[batch.Sends.Count];
         for (var i = 0; i < sendOutcomes.Length; i++)
@@ -62,6 +83,40 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         }
 
         return new DirectBatchOutcome(sendOutcomes, ackOutcomes, stored);
+    }
+
+    /// <summary>
+    /// Moves the receipts whose sender <paramref name="sameWorker"/> holds into <paramref name="inline"/>, one store per
+    /// sender, and returns those left to queue.
+    /// </summary>
+    private static List<PendingReceipt> SplitInline(
+        AckOperation ack,
+        int index,
+        List<PendingReceipt> receipts,
+        Func<string, bool> sameWorker,
+        List<(int Ack, DeliverReceiptsOperation Move, List<(Guid MessageId, string? GroupId)> Taken)> inline)
+    {
+        var queued = new List<PendingReceipt>(receipts.Count);
+        var first = inline.Count;
+        foreach (var receipt in receipts)
+        {
+            if (!sameWorker(receipt.SenderId))
+            {
+                queued.Add(receipt);
+                continue;
+            }
+
+            var slot = inline.FindIndex(first, x => x.Move.SenderId == receipt.SenderId);
+            if (slot < 0)
+            {
+                inline.Add((index, new DeliverReceiptsOperation(receipt.SenderId, ack.UserId, EnvelopeKind.Delivered, [], ack.Now, ack.ReceiptExpiresAt), []));
+                slot = inline.Count - 1;
+            }
+
+            inline[slot].Taken.Add((receipt.MessageId, receipt.GroupId));
+        }
+
+        return queued;
     }
 
     private async Task ReadPhaseOneAsync(
@@ -114,30 +169,42 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         DirectBatch batch,
         List<(Guid MessageId, string? GroupId)>[] taken,
         AckOutcome[] ackOutcomes,
+        List<(int Ack, DeliverReceiptsOperation Move, List<(Guid MessageId, string? GroupId)> Taken)> inline,
         List<(bool RecipientExists, int? DeviceId, long? Seq)>[] sendRows,
         List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>?[] receiptRows,
+        List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>[] inlineRows,
         CancellationToken cancellationToken)
     {
         // Statements that return rows, in key order (stable: one key's items keep their order); (kind, index).
-        var ordered = new List<(string Key, bool IsSend, int Index)>(batch.Sends.Count + batch.Receipts.Count);
+        var ordered = new List<(string Key, Row Kind, int Index)>(batch.Sends.Count + batch.Receipts.Count + inline.Count);
         for (var i = 0; i < batch.Sends.Count; i++)
         {
-            ordered.Add((batch.Sends[i].RecipientId, true, i));
+            ordered.Add((batch.Sends[i].RecipientId, Row.Send, i));
         }
 
         for (var i = 0; i < batch.Receipts.Count; i++)
         {
             if (taken[i].Count > 0)
             {
-                ordered.Add((batch.Receipts[i].SenderId, false, i));
+                ordered.Add((batch.Receipts[i].SenderId, Row.Move, i));
             }
+        }
+
+        for (var i = 0; i < inline.Count; i++)
+        {
+            ordered.Add((inline[i].Move.SenderId, Row.Inline, i));
         }
 
         var sorted = ordered.OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
         await using var pipeline = new NpgsqlBatch(connection, transaction);
-        foreach (var (_, isSend, index) in sorted)
+        foreach (var (_, kind, index) in sorted)
         {
-            pipeline.BatchCommands.Add(isSend ? AppendCommand(batch.Sends[index]) : StoreReceiptsCommand(batch.Receipts[index], taken[index]));
+            pipeline.BatchCommands.Add(kind switch
+            {
+                Row.Send => AppendCommand(batch.Sends[index]),
+                Row.Move => StoreReceiptsCommand(batch.Receipts[index], taken[index]),
+                _ => StoreReceiptsCommand(inline[index].Move, inline[index].Taken),
+            });
         }
 
         // Last, and returning nothing: the acks' receipts into the readers' own outboxes (no mailbox row is locked).
@@ -155,19 +222,32 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         }
 
         await using var reader = await pipeline.ExecuteReaderAsync(cancellationToken);
-        foreach (var (_, isSend, index) in sorted)
+        foreach (var (_, kind, index) in sorted)
         {
-            if (isSend)
+            switch (kind)
             {
-                sendRows[index] = new(1);
-                await ReadSendRowsAsync(reader, sendRows[index], cancellationToken);
-            }
-            else
-            {
-                receiptRows[index] = [];
-                await ReadReceiptRowsAsync(reader, receiptRows[index]!, cancellationToken); // empty: the sender's account is gone
+                case Row.Send:
+                    sendRows[index] = new(1);
+                    await ReadSendRowsAsync(reader, sendRows[index], cancellationToken);
+                    break;
+                case Row.Move:
+                    receiptRows[index] = [];
+                    await ReadReceiptRowsAsync(reader, receiptRows[index]!, cancellationToken); // empty: the sender's account is gone
+                    break;
+                default:
+                    inlineRows[index] = [];
+                    await ReadReceiptRowsAsync(reader, inlineRows[index], cancellationToken);
+                    break;
             }
         }
+    }
+
+    /// <summary>What a phase-two statement that returns rows stores: a send, a receipt move, or an ack's own receipts.</summary>
+    private enum Row
+    {
+        Send,
+        Move,
+        Inline,
     }
 
     /// <summary>Reads one statement's result: the send's rows, one per device stored (or one with nulls).</summary>

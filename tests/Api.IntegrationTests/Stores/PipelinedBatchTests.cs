@@ -20,6 +20,30 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
     public sealed class SingleShard : PipelinedBatchTests
     {
         protected override PostgresBatchShape Shape => PostgresBatchShape.SingleShard;
+
+        [Fact]
+        public async Task An_ack_stores_the_receipts_of_senders_its_worker_holds_and_queues_the_others()
+        {
+            var (alice, bob, carol) = (await UserAsync(), await UserAsync(), await UserAsync());
+            var sent = await ApplyAsync(new DirectBatch([Send(alice, bob, "m1", "i1"), Send(carol, bob, "m2", "i2"), Send(alice, bob, "m3", "i3")], [], []));
+            var ids = sent.Sends.Select(s => s.MessageId).ToList();
+
+            // Alice's key runs on the acking worker, Carol's does not; a send to Alice shares the batch.
+            var outcome = await ApplyAsync(new DirectBatch(
+                [Send(carol, alice, "to alice", "i4")], [new AckOperation(bob, 1, 3, T0, T0.AddDays(30))], [], key => key == alice));
+
+            var ack = Assert.Single(outcome.Acks);
+            Assert.Equal(3, ack.Removed);
+            Assert.Equal(ids[1], Assert.Single(ack.Receipts).MessageId);
+            Assert.Equal(carol, ack.Receipts[0].SenderId);
+            Assert.All(ack.Stored, e => Assert.Equal((alice, 1, EnvelopeKind.Delivered, bob), (e.UserId, e.DeviceId, e.Envelope.Kind, e.Envelope.From)));
+            Assert.Equal(new[] { ids[0], ids[2] }.Order(), ack.Stored.Select(e => e.Envelope.MessageId).Order());
+            var alices = (await _store.FetchPendingAsync(alice, 1, 0, 10, T0, default)).Envelopes;
+            Assert.Equal([1L, 2L, 3L], alices.Select(e => e.Seq));
+            Assert.Equal(ack.Stored.Select(e => e.Envelope.Seq).Order(), alices.Where(e => e.Kind == EnvelopeKind.Delivered).Select(e => e.Seq));
+            var queued = Assert.Single(await _store.GetStaleReceiptsAsync(T0.AddMinutes(1), T0.AddMinutes(1), 100, default));
+            Assert.Equal((carol, ids[1]), (queued.SenderId, queued.MessageId));
+        }
     }
 
     private static readonly DateTimeOffset T0 = new(2026, 4, 1, 8, 0, 0, TimeSpan.Zero);
