@@ -1,3 +1,4 @@
+using Chat.Api.Observability;
 using Chat.Infrastructure.Storage;
 using Serilog;
 
@@ -27,6 +28,7 @@ public static class HostingExtensions
                 .Filter.With<ExpectedHubErrorFilter>()
                 .Enrich.FromLogContext(),
             preserveStaticLogger: true);
+        CachingLoggerFactory.Decorate(builder.Services);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ChatExceptionHandler>();
         builder.Services.AddSingleton(TimeProvider.System);

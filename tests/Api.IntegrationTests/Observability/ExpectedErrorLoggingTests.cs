@@ -5,6 +5,7 @@ using Chat.Hubs.Contracts;
 using Chat.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -74,6 +75,20 @@ public sealed class ExpectedErrorLoggingTests : IAsyncLifetime
         Assert.Contains(refusals, e => CapturingSink.Scalar(e, "Method") == "SendMessage" && CapturingSink.Scalar(e, "Code") == "not_found" && CapturingSink.Scalar(e, "UserId") == alice.UserId);
         Assert.Contains(refusals, e => CapturingSink.Scalar(e, "Method") == "Typing" && CapturingSink.Scalar(e, "Code") == "rate_limited");
         Assert.Contains(_sink.Events, e => e.Level == LogEventLevel.Information && e.RenderMessage().Contains(alice.UserId, StringComparison.Ordinal) && e.RenderMessage().Contains("rate_limited", StringComparison.Ordinal) && e.Exception is null);
+    }
+
+    [Fact]
+    public void The_logger_factory_hands_out_one_logger_per_category_and_it_still_writes()
+    {
+        var loggers = _factory.Services.GetRequiredService<ILoggerFactory>();
+
+        var first = loggers.CreateLogger("Chat.Tests.Shared");
+        first.LogInformation("shared logger {Marker}", "m-123");
+
+        Assert.Same(first, loggers.CreateLogger("Chat.Tests.Shared"));
+        Assert.NotSame(first, loggers.CreateLogger("Chat.Tests.Other"));
+        var written = Assert.Single(_sink.Events, e => e.MessageTemplate.Text == "shared logger {Marker}");
+        Assert.Equal("Chat.Tests.Shared", CapturingSink.SourceOf(written));
     }
 
     [Fact]
