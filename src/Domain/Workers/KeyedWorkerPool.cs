@@ -251,7 +251,7 @@ public sealed partial class KeyedWorkerPool<TRequest, TResult> : IWorkerPoolInfo
         switch (Mode)
         {
             case DispatchMode.Hash:
-                return _slots[StableHash.Partition(pending.Key, _slots.Length)].Writer!.TryWrite(pending);
+                return _slots[WorkerPoolOptions.HashWorker(pending.Key, _slots.Length)].Writer!.TryWrite(pending);
             case DispatchMode.RoundRobin:
                 var next = (uint)Interlocked.Increment(ref _nextWorker) % (uint)_slots.Length;
                 return _slots[next].Writer!.TryWrite(pending);

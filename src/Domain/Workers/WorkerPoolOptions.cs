@@ -14,7 +14,10 @@ public sealed class WorkerPoolOptions
     /// The worker that runs every request of <paramref name="key"/> in <see cref="DispatchMode.Hash"/>, the same in
     /// every process with these settings; null in the modes that do not pin a key to one worker.
     /// </summary>
-    public int? WorkerOf(string key) => Mode == DispatchMode.Hash ? StableHash.Partition(key, Workers) : null;
+    public int? WorkerOf(string key) => Mode == DispatchMode.Hash ? HashWorker(key, Workers) : null;
+
+    /// <summary>The <see cref="DispatchMode.Hash"/> mapping from a key to one of <paramref name="workers"/> workers.</summary>
+    public static int HashWorker(string key, int workers) => StableHash.Partition(key, workers);
 
     /// <summary>Number of workers, each with its own handler instance.</summary>
     public int Workers { get; set; } = Environment.ProcessorCount * 4;

@@ -41,7 +41,7 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         // An ack's receipt for a sender this worker also serialises is stored in the sender's mailbox right here;
         // the others are queued in the reader's outbox and moved by the sender's worker afterwards.
         var ackOutcomes = new AckOutcome[batch.Acks.Count];
-        var inline = new List<(int Ack, DeliverReceiptsOperation Move, List<(Guid MessageId, string? GroupId)> Taken)>();
+        var inline = new List<OwnReceipts>();
         for (var i = 0; i < ackOutcomes.Length; i++)
         {
             var receipts = DeliveredReceiptsOf(batch.Acks[i].UserId, removed[i]);
@@ -51,14 +51,13 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         // Phase 2 takes the mailbox row locks (sends and stored receipts advance last_seq), in key order.
         var sendRows = new List<(bool RecipientExists, int? DeviceId, long? Seq)>[batch.Sends.Count];
         var receiptRows = new List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>?[batch.Receipts.Count];
-        var inlineRows = new List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>[inline.Count];
-        await WritePhaseTwoAsync(batch, taken, ackOutcomes, inline, sendRows, receiptRows, inlineRows, cancellationToken);
+        await WritePhaseTwoAsync(batch, taken, ackOutcomes, inline, sendRows, receiptRows, cancellationToken);
         if (inline.Count > 0)
         {
             var storedByAck = new List<AddressedEnvelope>?[ackOutcomes.Length];
-            for (var j = 0; j < inline.Count; j++)
+            foreach (var own in inline)
             {
-                (storedByAck[inline[j].Ack] ??= []).AddRange(ReceiptEnvelopesOf(inline[j].Move, inlineRows[j]));
+                (storedByAck[own.Ack] ??= []).AddRange(ReceiptEnvelopesOf(own.Move, own.Rows));
             }
 
             for (var i = 0; i < ackOutcomes.Length; i++)
@@ -94,7 +93,7 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         int index,
         List<PendingReceipt> receipts,
         Func<string, bool> sameWorker,
-        List<(int Ack, DeliverReceiptsOperation Move, List<(Guid MessageId, string? GroupId)> Taken)> inline)
+        List<OwnReceipts> inline)
     {
         var queued = new List<PendingReceipt>(receipts.Count);
         var first = inline.Count;
@@ -109,7 +108,7 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
             var slot = inline.FindIndex(first, x => x.Move.SenderId == receipt.SenderId);
             if (slot < 0)
             {
-                inline.Add((index, new DeliverReceiptsOperation(receipt.SenderId, ack.UserId, EnvelopeKind.Delivered, [], ack.Now, ack.ReceiptExpiresAt), []));
+                inline.Add(new OwnReceipts(index, new DeliverReceiptsOperation(receipt.SenderId, ack.UserId, EnvelopeKind.Delivered, [], ack.Now, ack.ReceiptExpiresAt)));
                 slot = inline.Count - 1;
             }
 
@@ -169,10 +168,9 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
         DirectBatch batch,
         List<(Guid MessageId, string? GroupId)>[] taken,
         AckOutcome[] ackOutcomes,
-        List<(int Ack, DeliverReceiptsOperation Move, List<(Guid MessageId, string? GroupId)> Taken)> inline,
+        List<OwnReceipts> inline,
         List<(bool RecipientExists, int? DeviceId, long? Seq)>[] sendRows,
         List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>?[] receiptRows,
-        List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)>[] inlineRows,
         CancellationToken cancellationToken)
     {
         // Statements that return rows, in key order (stable: one key's items keep their order); (kind, index).
@@ -235,11 +233,18 @@ internal sealed partial class PostgresMailboxTransaction : IPipelinedMailboxTran
                     await ReadReceiptRowsAsync(reader, receiptRows[index]!, cancellationToken); // empty: the sender's account is gone
                     break;
                 default:
-                    inlineRows[index] = [];
-                    await ReadReceiptRowsAsync(reader, inlineRows[index], cancellationToken);
+                    await ReadReceiptRowsAsync(reader, inline[index].Rows, cancellationToken);
                     break;
             }
         }
+    }
+
+    /// <summary>Receipts an ack stores itself for one sender its worker holds: the store, its rows, and the rows it returned.</summary>
+    private sealed record OwnReceipts(int Ack, DeliverReceiptsOperation Move)
+    {
+        public List<(Guid MessageId, string? GroupId)> Taken { get; } = [];
+
+        public List<(int DeviceId, long Seq, Guid MessageId, string? GroupId)> Rows { get; } = [];
     }
 
     /// <summary>What a phase-two statement that returns rows stores: a send, a receipt move, or an ack's own receipts.</summary>
