@@ -60,6 +60,7 @@ public sealed partial class LoadRun
                 });
 
             // Let the server settle (first pings, buffers returned to their pools) before reading its memory.
+            Log($"opened {options.Connections - failed} connections; settling for 10 s");
             await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
             var open = connections.Count(c => c?.State == HubConnectionState.Connected);
             var after = ResidentKiB(serverPid);

@@ -66,7 +66,10 @@ public static class AuthExtensions
                         if (userId is null || deviceId is null || !await devices.IsLinkedAsync(userId, deviceId.Value, context.HttpContext.RequestAborted))
                         {
                             context.Fail("the token's user has no account, or its device is not linked.");
+                            return;
                         }
+
+                        context.Principal = SessionPrincipal.From(context.Principal!, context.Scheme.Name);
                     },
                 };
             });
