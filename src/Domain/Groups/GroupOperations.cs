@@ -12,6 +12,8 @@ public abstract record GroupOperation(string GroupId, string Actor, DateTimeOffs
 {
     public override string Key => KeyOf(GroupId);
 
+    public override bool LocksManyMailboxes => true;
+
     public static string KeyOf(string groupId) => "g:" + groupId;
 
     protected async Task<IReadOnlyList<AddressedEnvelope>> AnnounceAsync(

@@ -15,6 +15,12 @@ public abstract record MailboxOperation
     /// </summary>
     public abstract string Key { get; }
 
+    /// <summary>
+    /// Whether the operation also locks other keys' mailboxes (a group's fan-out locks every member's). Such an
+    /// operation gets a transaction of its own on a pipelined store, so no transaction takes two sorted passes of locks.
+    /// </summary>
+    public virtual bool LocksManyMailboxes => false;
+
     public abstract Task<MailboxResult> ApplyAsync(IMailboxTransaction transaction, CancellationToken cancellationToken);
 }
 

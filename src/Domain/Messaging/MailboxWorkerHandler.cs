@@ -20,27 +20,66 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
     // whole, so running it again is safe.
     private const int Attempts = 3;
 
+    // Whether the store's transactions take the pipelined hot path (0: not known until the first batch, 1: no, 2: yes).
+    private int _pipelined;
+
     public async Task<IReadOnlyList<MailboxResult>> ProcessAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
-        IReadOnlyList<MailboxResult> results;
-        try
-        {
-            results = await ApplyWithRetryAsync(batch, cancellationToken);
-        }
-        catch (Exception e) when (batch.Count > 1 && !cancellationToken.IsCancellationRequested && !errors.IsOutage(e))
-        {
-            results = await ApplyEachAsync(batch, cancellationToken);
-        }
-        catch (Exception e) when (errors.ClientErrorOf(e) is { } clientError)
-        {
-            results = [MailboxResult.Failed(clientError)];
-        }
-
+        var results = _pipelined == 2 && BatchSplit.Of(batch) is { } parts
+            ? await ProcessSplitAsync(batch, parts, cancellationToken)
+            : await ProcessWholeAsync(batch, cancellationToken);
         await PushAsync(results);
         return results;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task<IReadOnlyList<MailboxResult>> ProcessWholeAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApplyWithRetryAsync(batch, cancellationToken);
+        }
+        catch (Exception e) when (batch.Count > 1 && !cancellationToken.IsCancellationRequested && !errors.IsOutage(e))
+        {
+            return await ApplyEachAsync(batch, cancellationToken);
+        }
+        catch (Exception e) when (errors.ClientErrorOf(e) is { } clientError)
+        {
+            return [MailboxResult.Failed(clientError)];
+        }
+    }
+
+    /// <summary>
+    /// A batch in several transactions (<see cref="BatchSplit"/>): a group's worker keeps the pipelined path for its
+    /// acks and receipts, and every transaction takes its row locks in one sorted pass. Each part answers for itself:
+    /// an outage in one fails only its own operations, and what the others committed is still pushed.
+    /// </summary>
+    private async Task<IReadOnlyList<MailboxResult>> ProcessSplitAsync(IReadOnlyList<MailboxOperation> batch, IReadOnlyList<int[]> parts, CancellationToken cancellationToken)
+    {
+        var results = new MailboxResult[batch.Count];
+        foreach (var part in parts)
+        {
+            var operations = Array.ConvertAll(part, i => batch[i]);
+            IReadOnlyList<MailboxResult> answers;
+            try
+            {
+                answers = await ProcessWholeAsync(operations, cancellationToken);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && errors.ClientErrorOf(e) is null)
+            {
+                var failed = MailboxResult.Failed(ChatException.Unavailable("the message store could not process this request; retry later.", e));
+                answers = Array.ConvertAll(operations, _ => failed);
+            }
+
+            for (var i = 0; i < part.Length; i++)
+            {
+                results[part[i]] = answers[i];
+            }
+        }
+
+        return results;
+    }
 
     /// <summary>The isolation path: each operation alone, each with its own answer.</summary>
     private async Task<MailboxResult[]> ApplyEachAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
@@ -79,7 +118,8 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
     private async Task<MailboxResult[]> ApplyAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
         await using var transaction = await store.BeginAsync(cancellationToken);
-        var results = transaction is IPipelinedMailboxTransaction pipelined && IsDirect(batch)
+        _pipelined = transaction is IPipelinedMailboxTransaction ? 2 : 1;
+        var results = transaction is IPipelinedMailboxTransaction pipelined && BatchSplit.IsDirect(batch)
             ? await ApplyDirectAsync(pipelined, batch, cancellationToken)
             : await ApplyInKeyOrderAsync(transaction, batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -96,20 +136,6 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
         }
 
         return results;
-    }
-
-    /// <summary>The hot path: sends, acks and receipt moves only, applied set-based by the store.</summary>
-    private static bool IsDirect(IReadOnlyList<MailboxOperation> batch)
-    {
-        foreach (var operation in batch)
-        {
-            if (operation is not (SendOperation or AckOperation or DeliverReceiptsOperation))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private async Task<MailboxResult[]> ApplyDirectAsync(IPipelinedMailboxTransaction transaction, IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)

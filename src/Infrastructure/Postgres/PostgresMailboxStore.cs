@@ -10,6 +10,8 @@ namespace Chat.Infrastructure.Postgres;
 /// </summary>
 public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBatchShape shape = PostgresBatchShape.SingleShard) : IMailboxStore
 {
+    // Whether the database is a Citus cluster (0: not known yet, 1: no, 2: yes); read once, on the first transaction.
+    private int _citus;
 
     private const string FetchSql = """
         SELECT seq, message_id AS MessageId, kind, sender_id AS SenderId, group_id AS GroupId, payload, sent_at AS SentAt,
@@ -51,8 +53,15 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBa
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
+            if (Volatile.Read(ref _citus) == 0)
+            {
+                var citus = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", cancellationToken: cancellationToken));
+                Volatile.Write(ref _citus, citus ? 2 : 1);
+            }
+
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new PostgresMailboxTransaction(connection, transaction, shape);
+            return new PostgresMailboxTransaction(connection, transaction, shape, orderedFanOutLocks: _citus == 1);
         }
         catch
         {

@@ -20,6 +20,16 @@ internal sealed partial class PostgresMailboxTransaction
         RETURNING user_id AS UserId, device_id AS DeviceId, seq AS Seq
         """;
 
+    // The fan-out's UPDATE visits its rows in the order its plan reads the heap (a bitmap or sequential scan), while
+    // every other statement locks mailbox rows in key order. Beside batches that stored receipts for some of the
+    // members it deadlocked about once every three seconds at 10 group messages a second, and each deadlock stalled
+    // both transactions for the server's deadlock_timeout. Locking the rows in key order first (LockRows above the
+    // Sort) keeps the one global order; the UPDATE then waits for nothing. Byte order ("C") is the ordinal order the
+    // batches sort keys in, for every key outside U+E000-U+FFFF.
+    private const string LockRecipientsSql = """
+        SELECT 1 FROM mailboxes WHERE user_id = ANY(@Recipients) ORDER BY user_id COLLATE "C", device_id FOR UPDATE
+        """;
+
     // A copy for the user's other devices: single-shard, and with one device it matches and locks nothing.
     private const string StoreCopySql = """
         WITH next AS (
@@ -67,6 +77,11 @@ internal sealed partial class PostgresMailboxTransaction
             draft.SentAt,
             draft.ExpiresAt,
         };
+        if (orderedFanOutLocks)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(LockRecipientsSql, new { args.Recipients }, transaction, cancellationToken: cancellationToken));
+        }
+
         var stored = await connection.QueryAsync<(string UserId, int DeviceId, long Seq)>(new CommandDefinition(FanOutSql, args, transaction, cancellationToken: cancellationToken));
         if (draft.Kind == EnvelopeKind.Message)
         {

@@ -5,7 +5,9 @@ using Npgsql;
 namespace Chat.Infrastructure.Postgres;
 
 /// <param name="shape">How <see cref="ApplyDirectAsync"/> writes a batch: <see cref="PostgresBatchShape.SetBased"/> or <see cref="PostgresBatchShape.SingleShard"/>.</param>
-internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresBatchShape shape) : IMailboxTransaction
+/// <param name="orderedFanOutLocks">Whether a fan-out first locks its recipients' mailboxes in key order: on a single
+/// server (Citus runs <c>SELECT … FOR UPDATE</c> on one shard only).</param>
+internal sealed partial class PostgresMailboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresBatchShape shape, bool orderedFanOutLocks) : IMailboxTransaction
 {
     // One round trip per send: claim the idempotency key, take the next seq of every device's mailbox with one
     // atomic update and store one envelope per device. All of it touches only the recipient's shard. When the key
