@@ -116,6 +116,31 @@ public abstract class PipelinedBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Moves_from_several_readers_to_one_sender_in_a_batch_each_get_their_own_receipts_in_contiguous_seqs()
+    {
+        var (alice, bob, carol, dave) = (await UserAsync(), await UserAsync(), await UserAsync(), await UserAsync());
+        var sent = await ApplyAsync(new DirectBatch([Send(alice, bob, "b1", "r1"), Send(alice, carol, "c1", "r2"), Send(alice, bob, "b2", "r3"), Send(alice, dave, "d1", "r4")], [], []));
+        var ids = sent.Sends.Select(s => s.MessageId).ToList();
+        var acked = await ApplyAsync(new DirectBatch([], [new AckOperation(bob, 1, 2, T0, T0.AddDays(30)), new AckOperation(carol, 1, 1, T0, T0.AddDays(30)), new AckOperation(dave, 1, 1, T0, T0.AddDays(30))], []));
+        var moves = acked.Acks.Select((a, i) => new DeliverReceiptsOperation(alice, new[] { bob, carol, dave }[i], EnvelopeKind.Delivered, a.Receipts.Select(r => r.MessageId).ToList(), T0, T0.AddDays(30))).ToList();
+
+        // Bob's and Carol's moves, with a send to Alice between them in queue order and Dave's move after it.
+        var moved = await ApplyAsync(new DirectBatch([Send(carol, alice, "to alice", "r5")], [], moves));
+
+        Assert.Equal([(bob, 2), (carol, 1), (dave, 1)], moved.Receipts.Select((r, i) => (moves[i].ReaderId, r.Count)));
+        for (var i = 0; i < moves.Count; i++)
+        {
+            Assert.All(moved.Receipts[i], e => Assert.Equal((alice, moves[i].ReaderId, EnvelopeKind.Delivered), (e.UserId, e.Envelope.From, e.Envelope.Kind)));
+            Assert.Equal(moves[i].MessageIds.Order(), moved.Receipts[i].Select(e => e.Envelope.MessageId).Order());
+        }
+
+        var alices = (await _store.FetchPendingAsync(alice, 1, 0, 10, T0, default)).Envelopes;
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], alices.Select(e => e.Seq));
+        Assert.Equal(moved.Receipts.SelectMany(r => r).Select(e => e.Envelope.Seq).Order(), alices.Where(e => e.Kind == EnvelopeKind.Delivered).Select(e => e.Seq));
+        Assert.Equal(ids.Order(), alices.Where(e => e.Kind == EnvelopeKind.Delivered).Select(e => e.MessageId).Order());
+    }
+
+    [Fact]
     public async Task An_ack_of_expired_envelopes_removes_them_without_receipts()
     {
         var (alice, bob) = (await UserAsync(), await UserAsync());
