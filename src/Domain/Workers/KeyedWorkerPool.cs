@@ -183,10 +183,14 @@ public sealed partial class KeyedWorkerPool<TRequest, TResult> : IWorkerPoolInfo
             nonEmpty += length > 0 ? 1 : 0;
         }
 
-        var busy = 0;
+        int busy = 0, inFlight = 0;
         foreach (var slot in _slots)
         {
-            busy += slot.Current is null ? 0 : 1;
+            if (slot.Current is { } batch)
+            {
+                busy++;
+                inFlight += batch.Requests.Count;
+            }
         }
 
         var (enqueueRate, dequeueRate) = _counters.RatesAt(_time.GetTimestamp());
@@ -202,6 +206,7 @@ public sealed partial class KeyedWorkerPool<TRequest, TResult> : IWorkerPoolInfo
             NonEmptyQueues = nonEmpty,
             QueueLengths = lengths,
             BusyWorkers = busy,
+            InFlight = inFlight,
             Enqueued = _counters.Enqueued,
             Dequeued = _counters.Dequeued,
             DiscardedFull = _counters.DiscardedFull,

@@ -17,6 +17,9 @@ public sealed record WorkerPoolSnapshot
 
     public required int TotalQueued { get; init; }
 
+    /// <summary>Requests taken into the batches the workers are running: accepted, not yet answered.</summary>
+    public int InFlight { get; init; }
+
     public required int MaxQueueLength { get; init; }
 
     public required int NonEmptyQueues { get; init; }

@@ -45,8 +45,7 @@ public sealed class FaultCluster : IAsyncLifetime
             ["Auth__AdminApiKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
             // Every load client signs in from 127.0.0.1 (through nginx).
             ["SignInThrottling__PermitLimit"] = "100000",
-            // The pool is scaled down with the load: small queues and batches, so a slow database shows as queued
-            // requests (the backlog the login gate watches) rather than as requests held inside one large batch.
+            // The pool is scaled down with the load: small queues and batches, so overload shows at this rate.
             ["WorkerPools__Mailbox__QueueCapacity"] = "64",
             ["WorkerPools__Mailbox__MaxBatchSize"] = "64",
             ["WorkerPools__Mailbox__MaxRequestAge"] = "00:00:02",

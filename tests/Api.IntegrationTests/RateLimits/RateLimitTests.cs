@@ -95,6 +95,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_connection_over_the_per_user_cap_is_closed_with_rate_limited_counting_every_node()
     {
+        using var refusals = new RefusalCounter(_nodeA);
         await using var first = await _nodeA.ConnectAsync(Ids.User("phone"));
         await using var second = await _nodeB.ConnectAsync(first.UserId, register: false);
 
@@ -107,7 +108,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Contains("rate_limited: ", closedWith?.Message, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, first.Connection.State);
         Assert.NotEqual(Guid.Empty, sent.MessageId);
-        Assert.True(await MetricsScrape.RateLimitedAsync(_nodeA, "connections") >= 1);
+        Assert.Equal(1, refusals.Of("connections"));
     }
 
     private static async Task<HttpStatusCode> NegotiateAsync(ApiFactory node, string token)

@@ -226,6 +226,34 @@ public sealed class KeyedWorkerPoolTests
     }
 
     [Fact]
+    public async Task Snapshot_CountsTheRequestsOfRunningBatchesAsInFlight()
+    {
+        var (first, second) = (NewGate(), NewGate());
+        var (firstStarted, secondStarted) = (NewGate(), NewGate());
+        var factory = new RecordingHandlerFactory<int, int>(async (_, batch, cancellationToken) =>
+        {
+            var (started, release) = batch.Contains(0) ? (firstStarted, first) : (secondStarted, second);
+            started.TrySetResult();
+            await release.Task.WaitAsync(TestTimeout, cancellationToken);
+            return Times10(batch);
+        });
+        await using var pool = CreatePool(Options(DispatchMode.Hash, workers: 1), factory);
+
+        var running = pool.SubmitAsync("k", 0);
+        await firstStarted.Task.WaitAsync(TestTimeout);
+        var queued = new[] { pool.SubmitAsync("k", 1), pool.SubmitAsync("k", 2), pool.SubmitAsync("k", 3) };
+        var whileFirst = pool.Snapshot();
+        first.TrySetResult();
+        await secondStarted.Task.WaitAsync(TestTimeout);
+        var whileSecond = pool.Snapshot();
+        second.TrySetResult();
+        await Task.WhenAll(queued.Prepend(running)).WaitAsync(TestTimeout);
+
+        Assert.Equal((1, 3), (whileFirst.InFlight, whileFirst.TotalQueued));
+        Assert.Equal((3, 0), (whileSecond.InFlight, whileSecond.TotalQueued));
+    }
+
+    [Fact]
     public async Task SubmitAsync_DeadlinePassesWhileQueued_DropsRequestWithoutRunningIt()
     {
         var time = new FakeTimeProvider();
