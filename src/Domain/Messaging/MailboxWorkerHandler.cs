@@ -74,7 +74,7 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
 
             for (var i = 0; i < part.Length; i++)
             {
-                results[part[i]] = answers[i];
+                results[part[i]] = answers.Count == part.Length ? answers[i] : answers[0]; // one answer: the part's shared failure
             }
         }
 
