@@ -50,9 +50,11 @@ public sealed class FaultCluster : IAsyncLifetime
             ["WorkerPools__Mailbox__MaxBatchSize"] = "64",
             ["WorkerPools__Mailbox__MaxRequestAge"] = "00:00:02",
             ["WorkerPools__Mailbox__RetryAfterHint"] = "00:00:00.500",
-            ["LoginGate__CloseAboveBacklog"] = "4",
+            // The backlog counts the requests inside running batches too: 8 lets a slow database close the gate (its
+            // clients back off, so it stays below 16) and keeps a burst of reconnections on the surviving node from it.
+            ["LoginGate__CloseAboveBacklog"] = "8",
             ["LoginGate__CloseAfter"] = "00:00:01",
-            ["LoginGate__ReopenBelowBacklog"] = "2",
+            ["LoginGate__ReopenBelowBacklog"] = "3",
             ["LoginGate__RetryAfter"] = "00:00:01",
             ["Shutdown__DrainTimeout"] = "00:00:10",
             ["Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware"] = "Warning",
