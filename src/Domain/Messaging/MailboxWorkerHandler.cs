@@ -15,17 +15,17 @@ namespace Chat.Domain.Messaging;
 public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier notifier, IStoreErrorClassifier errors, Func<string, bool>? sameWorker = null)
     : IWorkerHandler<MailboxOperation, MailboxResult>
 {
-    // Operations lock only their own key's rows, in key order, so batches do not deadlock one another; a group
-    // fan-out locks many mailboxes and can still lose one to another node. The database rolls the batch back
-    // whole, so running it again is safe.
+    // Each transaction takes its row locks in one sorted pass (see BatchSplit), so batches do not deadlock one
+    // another on a single server; on Citus a fan-out still can, and a sender's copy taken after a fan-out too. The
+    // database rolls the transaction back whole, so running it again is safe.
     private const int Attempts = 3;
 
-    // Whether the store's transactions take the pipelined hot path (0: not known until the first batch, 1: no, 2: yes).
-    private int _pipelined;
+    // Whether the store's transactions take the pipelined hot path (known from the first batch on).
+    private bool _pipelined;
 
     public async Task<IReadOnlyList<MailboxResult>> ProcessAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
-        var results = _pipelined == 2 && BatchSplit.Of(batch) is { } parts
+        var results = _pipelined && BatchSplit.Of(batch) is { } parts
             ? await ProcessSplitAsync(batch, parts, cancellationToken)
             : await ProcessWholeAsync(batch, cancellationToken);
         await PushAsync(results);
@@ -118,7 +118,7 @@ public sealed class MailboxWorkerHandler(IMailboxStore store, IEnvelopeNotifier 
     private async Task<MailboxResult[]> ApplyAsync(IReadOnlyList<MailboxOperation> batch, CancellationToken cancellationToken)
     {
         await using var transaction = await store.BeginAsync(cancellationToken);
-        _pipelined = transaction is IPipelinedMailboxTransaction ? 2 : 1;
+        _pipelined = transaction is IPipelinedMailboxTransaction;
         var results = transaction is IPipelinedMailboxTransaction pipelined && BatchSplit.IsDirect(batch)
             ? await ApplyDirectAsync(pipelined, batch, cancellationToken)
             : await ApplyInKeyOrderAsync(transaction, batch, cancellationToken);

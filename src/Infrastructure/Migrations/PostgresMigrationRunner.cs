@@ -1,3 +1,4 @@
+using Chat.Infrastructure.Postgres;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -26,9 +27,7 @@ public sealed class PostgresMigrationRunner(NpgsqlDataSource dataSource, ILogger
 
             await ApplyAsync(connection, MigrationScripts.Load("postgres"), applied, inTransaction: true, cancellationToken);
 
-            var hasCitus = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-                "SELECT 1 FROM pg_extension WHERE extname = 'citus'", cancellationToken: cancellationToken)) is not null;
-            if (hasCitus)
+            if (await CitusExtension.IsInstalledAsync(connection, cancellationToken))
             {
                 // create_distributed_table moves data between nodes; run each script on its own, outside a transaction block.
                 await ApplyAsync(connection, MigrationScripts.Load("citus"), applied, inTransaction: false, cancellationToken);

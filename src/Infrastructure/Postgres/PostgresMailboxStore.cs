@@ -55,9 +55,7 @@ public sealed class PostgresMailboxStore(NpgsqlDataSource dataSource, PostgresBa
         {
             if (Volatile.Read(ref _citus) == 0)
             {
-                var citus = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                    "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", cancellationToken: cancellationToken));
-                Volatile.Write(ref _citus, citus ? 2 : 1);
+                Volatile.Write(ref _citus, await CitusExtension.IsInstalledAsync(connection, cancellationToken) ? 2 : 1);
             }
 
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
